@@ -45,8 +45,11 @@ type SwissLayout struct {
 	TombstonePossible bool   `json:"tombstonePossible"`
 	ClearSeq          uint64 `json:"clearSeq"` // Map.clearSeq: how many times clear(m) ran on a non-empty map
 
-	GroupSize uintptr `json:"groupSize"` // bytes of one group: 8 control bytes and 8 slots
-	SlotSize  uintptr `json:"slotSize"`  // bytes of one key/element slot (interleaved layout) or key+elem strides (split layout)
+	// SplitGroups: groups hold 8 keys then 8 elements
+	// (GOEXPERIMENT=mapsplitgroup, Go 1.27) instead of 8 key/element pairs.
+	SplitGroups bool    `json:"splitGroups"`
+	GroupSize   uintptr `json:"groupSize"` // bytes of one group: 8 control bytes and 8 slots
+	SlotSize    uintptr `json:"slotSize"`  // bytes of one key/element slot (interleaved layout) or key+elem strides (split layout)
 
 	// Tables are the distinct tables in directory order; Directory maps
 	// each directory entry to an index into Tables (several entries share
@@ -57,13 +60,13 @@ type SwissLayout struct {
 
 // Table is one Swiss table (internal/runtime/maps.table).
 type Table struct {
-	Index      int    `json:"index"`      // table.index: its first directory entry
-	LocalDepth uint8  `json:"localDepth"` // table.localDepth
-	Capacity   int    `json:"capacity"`   // table.capacity: slots, a power of two
-	Used       int    `json:"used"`       // table.used
-	GrowthLeft int    `json:"growthLeft"` // table.growthLeft: inserts before it must grow (or split)
-	Tombstones int    `json:"tombstones"` // deleted slots, counted from the control bytes
-	Empty      int    `json:"empty"`      // empty slots, counted from the control bytes
+	Index      int     `json:"index"`      // table.index: its first directory entry
+	LocalDepth uint8   `json:"localDepth"` // table.localDepth
+	Capacity   int     `json:"capacity"`   // table.capacity: slots, a power of two
+	Used       int     `json:"used"`       // table.used
+	GrowthLeft int     `json:"growthLeft"` // table.growthLeft: inserts before it must grow (or split)
+	Tombstones int     `json:"tombstones"` // deleted slots, counted from the control bytes
+	Empty      int     `json:"empty"`      // empty slots, counted from the control bytes
 	Groups     []Group `json:"groups,omitempty"`
 }
 
@@ -177,8 +180,8 @@ type SwissIter struct {
 	EntryOffset uint64 `json:"entryOffset"`
 	// GlobalDepth is the directory depth the iterator saw at its last
 	// Next (Iter.globalDepth); MapGlobalDepth is the map's depth now.
-	GlobalDepth    uint8 `json:"globalDepth"`
-	MapGlobalDepth uint8 `json:"mapGlobalDepth"`
+	GlobalDepth    uint8  `json:"globalDepth"`
+	MapGlobalDepth uint8  `json:"mapGlobalDepth"`
 	ClearSeq       uint64 `json:"clearSeq"`    // Iter.clearSeq: the map's clearSeq when iteration began
 	MapClearSeq    uint64 `json:"mapClearSeq"` // the map's clearSeq now
 

@@ -95,7 +95,7 @@ func readLayout(m any, rt reflect.Type, l *Layout, opt Options) error {
 	}
 	l.IndirectKey = mt.Flags&flagIndirectKey != 0
 	l.IndirectElem = mt.Flags&flagIndirectElem != 0
-	s := &SwissLayout{GroupSize: mt.GroupSize, SlotSize: mt.keyStride()}
+	s := &SwissLayout{SplitGroups: splitGroups, GroupSize: mt.GroupSize, SlotSize: mt.keyStride()}
 	l.Swiss = s
 	if h == nil {
 		l.Nil = true
