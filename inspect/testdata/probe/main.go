@@ -1,0 +1,190 @@
+// Command probe runs inspector experiments inside a program built by
+// gccgo (or gc) and prints what it saw as JSON lines; inspect's tests
+// build it with go build -compiler=gccgo and assert on the output, because
+// go test cannot run under gccgo. Keep it to Go 1.18.
+//
+//	probe cases    one line per shared property case: {"case": name, "err": ""}
+//	probe steps N  one line per insert into a map[int]int: the layout summary
+//	probe iter     the iterator-across-grow experiment
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"strconv"
+
+	"github.com/mapsafe/mapsafe/inspect"
+	"github.com/mapsafe/mapsafe/inspect/internal/check"
+)
+
+var out = json.NewEncoder(os.Stdout)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: probe cases|steps N|iter")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "cases":
+		err = cases()
+	case "steps":
+		n := 200
+		if len(os.Args) > 2 {
+			n, err = strconv.Atoi(os.Args[2])
+		}
+		if err == nil {
+			err = steps(n)
+		}
+	case "iter":
+		err = iter()
+	default:
+		err = fmt.Errorf("unknown experiment %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(1)
+	}
+}
+
+func emit(v interface{}) {
+	if err := out.Encode(v); err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(1)
+	}
+}
+
+type caseResult struct {
+	Case string `json:"case"`
+	Err  string `json:"err"`
+}
+
+func cases() error {
+	for _, c := range check.Cases() {
+		r := caseResult{Case: c.Name}
+		if err := c.Run(); err != nil {
+			r.Err = err.Error()
+		}
+		emit(r)
+	}
+	return nil
+}
+
+func steps(n int) error {
+	m := map[int]int{}
+	for i := 0; i < n; i++ {
+		m[i] = i
+		l, err := inspect.InspectWith(m, inspect.Options{NoGroups: true})
+		if err != nil {
+			return err
+		}
+		emit(struct {
+			N      int             `json:"n"`
+			Layout *inspect.Layout `json:"layout"`
+		}{i + 1, l})
+	}
+	return nil
+}
+
+// moment is one observation of the iterator experiment.
+type moment struct {
+	Scenario string             `json:"scenario"`
+	Moment   string             `json:"moment"`
+	Iter     *inspect.IterState `json:"iter"`
+	Layout   *inspect.Layout    `json:"layout"`
+	// Seen and Dups, at the end of a scenario: keys the iterator
+	// returned, and keys it returned twice.
+	Seen    []int `json:"seen,omitempty"`
+	Dups    []int `json:"dups,omitempty"`
+	Started []int `json:"started,omitempty"` // keys present when iteration began
+}
+
+func observe(scenario, what string, m map[int]int, it *reflect.MapIter) error {
+	st, err := inspect.Iter(it)
+	if err != nil {
+		return fmt.Errorf("%s/%s: %v", scenario, what, err)
+	}
+	l, err := inspect.InspectWith(m, inspect.Options{NoGroups: true})
+	if err != nil {
+		return fmt.Errorf("%s/%s: %v", scenario, what, err)
+	}
+	emit(moment{Scenario: scenario, Moment: what, Iter: st, Layout: l})
+	return nil
+}
+
+func keysOf(m map[int]int) []int {
+	ks := make([]int, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// iterate drives it to the end, recording each key and observing after
+// every step, then emits the summary.
+func finish(scenario string, m map[int]int, it *reflect.MapIter, seen map[int]int, started []int) error {
+	for it.Next() {
+		seen[int(it.Key().Int())]++
+		if err := observe(scenario, "step", m, it); err != nil {
+			return err
+		}
+	}
+	if err := observe(scenario, "done", m, it); err != nil {
+		return err
+	}
+	end := moment{Scenario: scenario, Moment: "summary", Started: started}
+	for k, n := range seen {
+		end.Seen = append(end.Seen, k)
+		if n > 1 {
+			end.Dups = append(end.Dups, k)
+		}
+	}
+	emit(end)
+	return nil
+}
+
+func iter() error {
+	// Classic scenario "before-grow": 52 entries (B=3, 8 buckets, no
+	// growth in progress); the iterator starts, then the 53rd insert
+	// starts doubling to B=4 under it.
+	m := map[int]int{}
+	for i := 0; i < 52; i++ {
+		m[i] = i
+	}
+	started := keysOf(m)
+	it := reflect.ValueOf(m).MapRange()
+	if err := observe("before-grow", "unstarted", m, it); err != nil {
+		return err
+	}
+	seen := map[int]int{}
+	for i := 0; i < 5 && it.Next(); i++ {
+		seen[int(it.Key().Int())]++
+	}
+	if err := observe("before-grow", "started", m, it); err != nil {
+		return err
+	}
+	m[1000] = 1000
+	if err := observe("before-grow", "grown", m, it); err != nil {
+		return err
+	}
+	if err := finish("before-grow", m, it, seen, started); err != nil {
+		return err
+	}
+
+	// Scenario "mid-grow": a map whose doubling is in progress (53
+	// inserts: B=4, old buckets mostly not evacuated); an iterator
+	// started now walks the new array and must filter the old buckets
+	// it reads (checkBucket).
+	m = map[int]int{}
+	for i := 0; i < 53; i++ {
+		m[i] = i
+	}
+	started = keysOf(m)
+	it = reflect.ValueOf(m).MapRange()
+	if err := observe("mid-grow", "unstarted", m, it); err != nil {
+		return err
+	}
+	return finish("mid-grow", m, it, map[int]int{}, started)
+}
