@@ -1,0 +1,267 @@
+package engine
+
+import (
+	"fmt"
+	"go/token"
+	"path/filepath"
+	"strings"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/ssa"
+)
+
+// funcAnalysis is the analysis of one function: a pre-pass that finds its
+// goroutine starts, deferred calls and calls with known effects, a forward
+// dataflow to a fixed point, and a final pass that records what holds at
+// each access, each goroutine start and each return.
+type funcAnalysis struct {
+	e  *Engine
+	fn *ssa.Function
+
+	gs      []*Goroutine
+	goAt    map[ssa.Instruction][]int
+	ds      []*Deferred
+	deferAt map[ssa.Instruction]*deferInfo
+	calls   map[ssa.Instruction]*callInfo
+
+	in map[*ssa.BasicBlock]*state
+
+	// filled by the final pass
+	res      *Result
+	sum      *Summary
+	exit     state
+	overlaps map[[2]int]bool
+}
+
+type callInfo struct {
+	sum  *Summary // substituted into fn's namespace
+	name string   // the callee as written, for messages
+}
+
+type deferInfo struct {
+	d      *Deferred
+	joined bits // goroutines its waits and receives join
+}
+
+func (e *Engine) analyze(fn *ssa.Function) *Result {
+	a := &funcAnalysis{
+		e:        e,
+		fn:       fn,
+		goAt:     map[ssa.Instruction][]int{},
+		deferAt:  map[ssa.Instruction]*deferInfo{},
+		calls:    map[ssa.Instruction]*callInfo{},
+		in:       map[*ssa.BasicBlock]*state{},
+		overlaps: map[[2]int]bool{},
+	}
+	a.res = &Result{Fn: fn}
+	a.sum = &Summary{}
+	if len(fn.Blocks) == 0 {
+		a.res.Summary = a.sum
+		return a.res
+	}
+	a.prepass()
+	a.solve()
+	a.recordAll()
+	return a.res
+}
+
+func (a *funcAnalysis) where(pos token.Pos) string {
+	if !pos.IsValid() {
+		return "?"
+	}
+	p := a.e.fset.Position(pos)
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+// prepass finds goroutine starts, deferred calls and summarised calls.
+func (a *funcAnalysis) prepass() {
+	for _, b := range a.fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch in := instr.(type) {
+			case *ssa.Defer:
+				a.deferAt[in] = &deferInfo{d: a.deferred(in)}
+				continue
+			case *ssa.Go:
+				if s := ops.StartOf(in); s != nil && s.Fn != nil {
+					a.addGoroutine(in, a.start(s))
+				}
+				continue
+			}
+			if s := ops.StartOf(instr); s != nil {
+				if s.Fn != nil {
+					a.addGoroutine(instr, a.start(s))
+				}
+				continue
+			}
+			call, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			ci := a.callSummary(&call.Call, call.Pos())
+			if ci == nil {
+				continue
+			}
+			a.calls[instr] = ci
+			for _, sp := range ci.sum.Spawns {
+				g := *sp
+				g.How = "goroutine started by " + ci.name
+				g.Pos = call.Pos()
+				a.addGoroutine(instr, &g)
+			}
+		}
+	}
+	for _, di := range a.deferAt {
+		di.joined = a.joinedBy(di.d.Waits, di.d.Recvs)
+	}
+}
+
+func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
+	g.Index = len(a.gs)
+	a.gs = append(a.gs, g)
+	a.goAt[instr] = append(a.goAt[instr], g.Index)
+}
+
+// start describes a goroutine start with the started function's effects
+// named in this function's namespace.
+func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
+	sum := a.e.summary(s.Fn)
+	sub := substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
+	g := &Goroutine{
+		How:      s.How,
+		Pos:      s.Pos,
+		Where:    a.where(s.Pos),
+		Accesses: sub.Accesses,
+		Dones:    sub.Dones,
+		Sends:    sub.Sends,
+	}
+	// Goroutines the started function leaves running act on its behalf.
+	for _, sp := range sub.Spawns {
+		g.Accesses = append(g.Accesses, sp.Accesses...)
+		g.Dones = append(g.Dones, sp.Dones...)
+		g.Sends = append(g.Sends, sp.Sends...)
+	}
+	if s.Group != nil {
+		g.Groups = ref.Of(s.Group)
+	}
+	return g
+}
+
+// deferred describes what a deferred call does when it runs.
+func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
+	d := &Deferred{Index: len(a.ds), Pos: in.Pos(), Where: a.where(in.Pos())}
+	a.ds = append(a.ds, d)
+	for _, op := range ops.SyncOps(in) {
+		switch op.Kind {
+		case ops.Unlock, ops.RUnlock:
+			d.Unlocks = append(d.Unlocks, ref.Of(op.Obj)...)
+		case ops.Wait:
+			d.Waits = append(d.Waits, ref.Of(op.Obj)...)
+		case ops.WaitGroupDone:
+			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+		case ops.ChanSend, ops.ChanClose:
+			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+		}
+	}
+	for _, op := range ops.MapOps(in) {
+		d.Accesses = append(d.Accesses, a.access(op, nil)...)
+	}
+	if ci := a.callSummary(&in.Call, in.Pos()); ci != nil {
+		a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
+		a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
+		d.Accesses = append(d.Accesses, ci.sum.Accesses...)
+		d.Unlocks = append(d.Unlocks, ci.sum.Releases...)
+		d.Waits = append(d.Waits, ci.sum.Waits...)
+		d.Recvs = append(d.Recvs, ci.sum.Recvs...)
+	}
+	return d
+}
+
+// callSummary returns the effects of a call to a function with a summary,
+// named in this function's namespace.
+func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
+	callee, binds := ops.Callee(c)
+	if callee == nil {
+		return nil
+	}
+	sum := a.e.summary(callee)
+	if sum == nil || sum.empty() {
+		return nil
+	}
+	name := a.callName(callee, c)
+	return &callInfo{sum: substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, name, pos), name: name}
+}
+
+func (a *funcAnalysis) callName(callee *ssa.Function, c *ssa.CallCommon) string {
+	switch {
+	case callee.Parent() != nil:
+		return "the func literal"
+	case callee.Signature.Recv() != nil && len(c.Args) > 0:
+		if rs := ref.Of(c.Args[0]); len(rs) == 1 {
+			if n := rs[0].Name(a.fn); !strings.HasPrefix(n, "the ") {
+				return n + "." + callee.Name()
+			}
+		}
+		return callee.Name()
+	case callee.Pkg != nil && callee.Pkg != a.fn.Pkg:
+		return callee.Pkg.Pkg.Name() + "." + callee.Name()
+	}
+	return callee.Name()
+}
+
+func refsOf(vs []ssa.Value) [][]ref.Ref {
+	out := make([][]ref.Ref, len(vs))
+	for i, v := range vs {
+		out[i] = ref.Of(v)
+	}
+	return out
+}
+
+// access turns a map operation of this function into Accesses (one per
+// Ref the map value may be).
+func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
+	var out []Access
+	key := ref.TypeKey(op.Map)
+	for _, r := range ref.Of(op.Map) {
+		out = append(out, Access{
+			Ref:     r,
+			Name:    r.Name(a.fn),
+			TypeKey: key,
+			Kind:    op.Kind,
+			Verb:    op.Verb,
+			Pos:     op.Pos,
+			OpPos:   op.Pos,
+			Where:   a.where(op.Pos),
+			Locks:   locks,
+			Fresh:   fresh(r),
+		})
+	}
+	return out
+}
+
+// fresh reports whether r is a map made in this function, or a field of a
+// struct allocated in it (a constructor filling its result).
+func fresh(r ref.Ref) bool {
+	if r.Kind != ref.Local {
+		return false
+	}
+	switch r.Value.(type) {
+	case *ssa.MakeMap:
+		return r.Path == ""
+	case *ssa.Alloc:
+		return len(r.Path) > 2 && r.Path[:2] == "*."
+	}
+	return false
+}
+
+// joinedBy returns the goroutines that a wait on waits or a receive from
+// recvs waits for.
+func (a *funcAnalysis) joinedBy(waits, recvs []ref.Ref) bits {
+	var b bits
+	for _, g := range a.gs {
+		if intersects(waits, g.Groups) || intersects(waits, g.Dones) || intersects(recvs, g.Sends) {
+			b = b.with(g.Index)
+		}
+	}
+	return b
+}

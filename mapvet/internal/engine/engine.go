@@ -1,0 +1,132 @@
+// Package engine is the analysis every mapvet check shares. For each
+// function of a package it computes, on the SSA form:
+//
+//   - the map accesses the function makes, itself or through the functions
+//     it calls, each with the map it touches (package ref) and the locks held;
+//   - the goroutines it starts (go statements, time.AfterFunc,
+//     errgroup.Group.Go, sync.WaitGroup.Go, and functions that return with
+//     a goroutine still running), with those goroutines' accesses named in
+//     the starting function's terms;
+//   - for every access, which of those goroutines may still be running:
+//     a goroutine stops running at a join (WaitGroup.Wait after its Done,
+//     errgroup.Group.Wait, a receive from a channel it sends on or closes);
+//   - for every deferred call, what it accesses, which locks are held when
+//     it runs and which goroutines may run at the same time (deferred calls
+//     run last-in first-out, so a `defer wg.Wait()` or `defer mu.Unlock()`
+//     registered after it has already run);
+//   - a summary of the function for its callers, exported as a fact so
+//     that callers in other packages see it too.
+//
+// The lock and goroutine state is a forward dataflow over the function's
+// control-flow graph: locks held is a must-set (intersection at merges),
+// running goroutines a may-set (union at merges). Summaries are computed on
+// demand, callees first; a call cycle sees an empty summary for the
+// function in progress.
+//
+// Limits, by design: calls through interfaces and function values are not
+// followed; a map stored in a slice, or in another map, is one map per
+// container; locks taken in a callee count only when held on every return.
+package engine
+
+import (
+	"go/token"
+	"reflect"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Engine holds the results for one package.
+type Engine struct {
+	fset    *token.FileSet
+	pkg     *ssa.Package
+	results map[*ssa.Function]*Result
+	busy    map[*ssa.Function]bool
+	// imported returns the summary of a function of another package, or nil.
+	imported func(*ssa.Function) *Summary
+	funcs    []*ssa.Function
+}
+
+// New returns an engine for pkg. imported may be nil.
+func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported func(*ssa.Function) *Summary) *Engine {
+	if imported == nil {
+		imported = func(*ssa.Function) *Summary { return nil }
+	}
+	return &Engine{
+		fset:     fset,
+		pkg:      pkg,
+		results:  map[*ssa.Function]*Result{},
+		busy:     map[*ssa.Function]bool{},
+		imported: imported,
+		funcs:    funcs,
+	}
+}
+
+// Funcs returns the package's source functions, function literals included,
+// in source order.
+func (e *Engine) Funcs() []*ssa.Function { return e.funcs }
+
+// Result returns the analysis of fn, computing it on first use.
+func (e *Engine) Result(fn *ssa.Function) *Result {
+	if r, ok := e.results[fn]; ok {
+		return r
+	}
+	e.busy[fn] = true
+	r := e.analyze(fn)
+	delete(e.busy, fn)
+	e.results[fn] = r
+	return r
+}
+
+// summary returns what a call to fn does, or nil when it is not known.
+func (e *Engine) summary(fn *ssa.Function) *Summary {
+	if len(fn.Blocks) == 0 {
+		if o := fn.Origin(); o != nil && o != fn {
+			fn = o
+		}
+	}
+	local := fn.Pkg == e.pkg || (fn.Pkg == nil && fn.Synthetic != "")
+	if !local || len(fn.Blocks) == 0 {
+		return e.imported(fn)
+	}
+	if e.busy[fn] {
+		return &Summary{} // a call cycle
+	}
+	return e.Result(fn).Summary
+}
+
+// Analyzer runs the engine over a package. Its result is *Engine.
+var Analyzer = &analysis.Analyzer{
+	Name:       "mapflow",
+	Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
+	URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
+	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+	ResultType: reflect.TypeFor[*Engine](),
+	FactTypes:  []analysis.Fact{new(SummaryFact)},
+	Run:        run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	ssainfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	e := New(pass.Fset, ssainfo.Pkg, ssainfo.SrcFuncs, func(fn *ssa.Function) *Summary {
+		obj := fn.Object()
+		if obj == nil {
+			return nil
+		}
+		var f SummaryFact
+		if !pass.ImportObjectFact(obj, &f) {
+			return nil
+		}
+		return f.summary()
+	})
+	for _, fn := range ssainfo.SrcFuncs {
+		r := e.Result(fn)
+		obj := fn.Object()
+		if obj == nil || obj.Pkg() != pass.Pkg || r.Summary.empty() {
+			continue
+		}
+		pass.ExportObjectFact(obj, newSummaryFact(r.Summary))
+	}
+	return e, nil
+}

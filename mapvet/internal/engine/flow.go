@@ -1,0 +1,285 @@
+package engine
+
+import (
+	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/ssa"
+)
+
+// solve runs the forward dataflow to a fixed point. Lock sets only shrink
+// and the may-sets only grow, so it terminates.
+func (a *funcAnalysis) solve() {
+	entry := a.fn.Blocks[0]
+	a.in[entry] = &state{live: true}
+	work := []*ssa.BasicBlock{entry}
+	queued := map[*ssa.BasicBlock]bool{entry: true}
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		queued[b] = false
+		st := a.in[b].clone()
+		for _, instr := range b.Instrs {
+			a.transfer(st, instr, false)
+		}
+		for i, succ := range b.Succs {
+			out := a.edge(st, b, i)
+			if a.in[succ] == nil {
+				a.in[succ] = &state{}
+			}
+			if a.in[succ].join(out) && !queued[succ] {
+				queued[succ] = true
+				work = append(work, succ)
+			}
+		}
+	}
+}
+
+// edge returns the state on the i'th out-edge of b: the true edge of
+// `if mu.TryLock()` holds the lock.
+func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
+	if i != 0 || len(b.Instrs) == 0 {
+		return st
+	}
+	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return st
+	}
+	call, ok := iff.Cond.(*ssa.Call)
+	if !ok {
+		return st
+	}
+	for _, op := range ops.SyncOps(call) {
+		if op.Kind == ops.TryLock || op.Kind == ops.TryRLock {
+			out := st.clone()
+			a.lock(out, op, op.Kind == ops.TryRLock)
+			return out
+		}
+	}
+	return st
+}
+
+// transfer applies instr to st. With rec set (the final pass) it also
+// records accesses, goroutine overlaps, exits and the summary.
+func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
+	switch instr.(type) {
+	case *ssa.Defer:
+		a.registerDefer(st, a.deferAt[instr])
+		return
+	case *ssa.Return:
+		if rec {
+			a.exit.join(st)
+		}
+		return
+	}
+	if gs := a.goAt[instr]; gs != nil {
+		for _, g := range gs {
+			if rec {
+				st.running.each(func(o int) { a.overlaps[[2]int{o, g}] = true })
+			}
+			st.running = st.running.with(g)
+		}
+		if _, isGo := instr.(*ssa.Go); isGo {
+			return
+		}
+	}
+	for _, op := range ops.SyncOps(instr) {
+		a.syncOp(st, op, rec)
+	}
+	if ci := a.calls[instr]; ci != nil {
+		if rec {
+			for _, acc := range ci.sum.Accesses {
+				acc.Locks = st.locks.Union(acc.Locks)
+				a.record(st, acc)
+			}
+			a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
+			a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
+			a.sum.Waits = append(a.sum.Waits, ci.sum.Waits...)
+			a.sum.Recvs = append(a.sum.Recvs, ci.sum.Recvs...)
+		}
+		for _, h := range ci.sum.Acquires {
+			st.locks = st.locks.With(h)
+		}
+		for _, r := range ci.sum.Releases {
+			a.unlock(st, r, rec)
+		}
+		st.running = st.running.minus(a.joinedBy(ci.sum.Waits, ci.sum.Recvs))
+	}
+	if rec {
+		for _, op := range ops.MapOps(instr) {
+			for _, acc := range a.access(op, st.locks) {
+				a.record(st, acc)
+			}
+		}
+	}
+}
+
+func (a *funcAnalysis) record(st *state, acc Access) {
+	var running []int
+	st.running.each(func(g int) { running = append(running, g) })
+	a.res.Accesses = append(a.res.Accesses, acc)
+	a.res.Running = append(a.res.Running, running)
+}
+
+func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
+	switch op.Kind {
+	case ops.Lock, ops.RLock:
+		a.lock(st, op, op.Kind == ops.RLock)
+	case ops.Unlock, ops.RUnlock:
+		for _, r := range ref.Of(op.Obj) {
+			a.unlock(st, r, rec)
+		}
+	case ops.Wait:
+		rs := ref.Of(op.Obj)
+		st.running = st.running.minus(a.joinedBy(rs, nil))
+		if rec {
+			a.sum.Waits = append(a.sum.Waits, rs...)
+		}
+	case ops.ChanRecv:
+		rs := ref.Of(op.Obj)
+		st.running = st.running.minus(a.joinedBy(nil, rs))
+		if rec {
+			a.sum.Recvs = append(a.sum.Recvs, rs...)
+		}
+	case ops.WaitGroupDone:
+		if rec {
+			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+		}
+	case ops.ChanSend, ops.ChanClose:
+		if rec {
+			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+		}
+	}
+}
+
+// lock adds the lock op takes to st. A lock that may be one of several
+// mutexes (a phi) is not added: the set holds what is held on every path.
+func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
+	rs := ref.Of(op.Obj)
+	if len(rs) != 1 {
+		return
+	}
+	st.locks = st.locks.With(Held{Lock: rs[0], Key: ref.TypeKey(op.Obj), Shared: shared, Name: rs[0].Name(a.fn)})
+}
+
+func (a *funcAnalysis) unlock(st *state, r ref.Ref, rec bool) {
+	if _, held := st.locks.Find(r); !held && rec && !containsRef(a.sum.Releases, r) {
+		a.sum.Releases = append(a.sum.Releases, r)
+	}
+	st.locks = st.locks.Without(r)
+}
+
+// registerDefer records that di's call has been deferred: it runs after
+// every call deferred later, so those later calls' unlocks and joins happen
+// before it.
+func (a *funcAnalysis) registerDefer(st *state, di *deferInfo) {
+	d := di.d
+	for len(st.uncovered) < len(a.ds) {
+		st.uncovered = append(st.uncovered, nil)
+	}
+	for len(st.released) < len(a.ds) {
+		st.released = append(st.released, nil)
+	}
+	st.pending.each(func(p int) {
+		if p == d.Index {
+			return
+		}
+		st.uncovered[p] = st.uncovered[p].minus(di.joined)
+		st.released[p], _ = unionRefs(st.released[p], d.Unlocks)
+	})
+	st.pending = st.pending.with(d.Index)
+	st.uncovered[d.Index] = all(len(a.gs))
+	st.released[d.Index] = nil
+	st.dunlocks, _ = unionRefs(st.dunlocks, d.Unlocks)
+}
+
+// record is the final pass: it replays every reachable block from its
+// fixed-point entry state, then derives what holds when deferred calls run
+// and the summary callers see.
+func (a *funcAnalysis) recordAll() {
+	for _, b := range a.fn.Blocks {
+		in := a.in[b]
+		if in == nil || !in.live {
+			continue
+		}
+		st := in.clone()
+		for _, instr := range b.Instrs {
+			a.transfer(st, instr, true)
+		}
+	}
+	for pair := range a.overlaps {
+		g, h := a.gs[pair[0]], a.gs[pair[1]]
+		if g == h {
+			g.Siblings = true
+			continue
+		}
+		g.Overlaps = appendUnique(g.Overlaps, h.Index)
+		h.Overlaps = appendUnique(h.Overlaps, g.Index)
+	}
+
+	ex := &a.exit
+	var deferJoined bits
+	for _, d := range a.ds {
+		if !ex.live || !ex.pending.has(d.Index) {
+			continue // never runs on a normal return
+		}
+		locks := ex.locks
+		if d.Index < len(ex.released) {
+			for _, r := range ex.released[d.Index] {
+				locks = locks.Without(r)
+			}
+		}
+		d.Locks = locks
+		var unc bits
+		if d.Index < len(ex.uncovered) {
+			unc = ex.uncovered[d.Index]
+		}
+		ex.running.and(unc).each(func(g int) { d.Running = append(d.Running, g) })
+		for _, di := range a.deferAt {
+			if di.d == d {
+				deferJoined = deferJoined.or(di.joined)
+			}
+		}
+		for _, acc := range d.Accesses {
+			acc.Locks = d.Locks.Union(acc.Locks)
+			a.sum.Accesses = append(a.sum.Accesses, acc)
+		}
+		a.sum.Waits = append(a.sum.Waits, d.Waits...)
+		a.sum.Recvs = append(a.sum.Recvs, d.Recvs...)
+	}
+
+	a.sum.Accesses = portable(append(a.sum.Accesses, a.res.Accesses...))
+	a.sum.Dones = portableRefs(a.sum.Dones)
+	a.sum.Sends = portableRefs(a.sum.Sends)
+	a.sum.Waits = portableRefs(a.sum.Waits)
+	a.sum.Recvs = portableRefs(a.sum.Recvs)
+	a.sum.Releases = portableRefs(a.sum.Releases)
+	if ex.live {
+		for _, h := range ex.locks {
+			if h.Lock.Portable() && !containsRef(ex.dunlocks, h.Lock) {
+				a.sum.Acquires = append(a.sum.Acquires, h)
+			}
+		}
+		ex.running.minus(deferJoined).each(func(g int) {
+			sp := *a.gs[g]
+			sp.Accesses = portable(sp.Accesses)
+			sp.Dones = portableRefs(sp.Dones)
+			sp.Sends = portableRefs(sp.Sends)
+			sp.Groups = portableRefs(sp.Groups)
+			if len(sp.Accesses) > 0 {
+				a.sum.Spawns = append(a.sum.Spawns, &sp)
+			}
+		})
+	}
+	a.res.Goroutines = a.gs
+	a.res.Defers = a.ds
+	a.res.Summary = a.sum
+}
+
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}

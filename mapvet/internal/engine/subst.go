@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"go/token"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/ssa"
+)
+
+// substSummary names a callee's summary in the caller's namespace: params
+// and frees give the caller's Refs for the callee's parameters and free
+// variables. When call is not empty the accesses are marked as happening in
+// that call, at pos. Accesses whose map cannot be named in the caller are
+// dropped: they are the callee's own business.
+func substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) *Summary {
+	out := &Summary{
+		Accesses: substAccesses(s.Accesses, params, frees, caller, call, pos),
+		Dones:    substRefs(s.Dones, params, frees),
+		Sends:    substRefs(s.Sends, params, frees),
+		Waits:    substRefs(s.Waits, params, frees),
+		Recvs:    substRefs(s.Recvs, params, frees),
+		Acquires: substLocks(s.Acquires, params, frees, caller),
+		Releases: substRefs(s.Releases, params, frees),
+	}
+	for _, sp := range s.Spawns {
+		out.Spawns = append(out.Spawns, &Goroutine{
+			How:      sp.How,
+			Where:    sp.Where,
+			Accesses: substAccesses(sp.Accesses, params, frees, caller, "", token.NoPos),
+			Dones:    substRefs(sp.Dones, params, frees),
+			Sends:    substRefs(sp.Sends, params, frees),
+			Groups:   substRefs(sp.Groups, params, frees),
+			Siblings: sp.Siblings,
+		})
+	}
+	return out
+}
+
+func substAccesses(accs []Access, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) []Access {
+	var out []Access
+	for _, acc := range accs {
+		for _, r := range ref.Subst(acc.Ref, params, frees) {
+			n := acc
+			n.Ref = r
+			n.Name = r.Name(caller)
+			n.Locks = substLocks(acc.Locks, params, frees, caller)
+			n.Fresh = false
+			if call != "" {
+				n.Call = call
+				n.Pos = pos
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func substRefs(rs []ref.Ref, params, frees [][]ref.Ref) []ref.Ref {
+	var out []ref.Ref
+	for _, r := range rs {
+		for _, s := range ref.Subst(r, params, frees) {
+			if !containsRef(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// substLocks keeps a lock only when the caller can name it exactly: a set
+// of locks held on every path cannot contain "one of these two".
+func substLocks(ls LockSet, params, frees [][]ref.Ref, caller *ssa.Function) LockSet {
+	var out LockSet
+	for _, h := range ls {
+		if s := ref.Subst(h.Lock, params, frees); len(s) == 1 {
+			h.Lock = s[0]
+			h.Name = s[0].Name(caller)
+			out = out.With(h)
+		}
+	}
+	return out
+}
+
+// portable keeps what can leave the function: accesses and locks whose
+// roots are parameters, free variables or globals.
+func portable(accs []Access) []Access {
+	var out []Access
+	for _, acc := range accs {
+		if !acc.Ref.Portable() {
+			continue
+		}
+		var ls LockSet
+		for _, h := range acc.Locks {
+			if h.Lock.Portable() {
+				ls = append(ls, h)
+			}
+		}
+		acc.Locks = ls
+		out = append(out, acc)
+	}
+	return out
+}
+
+func portableRefs(rs []ref.Ref) []ref.Ref {
+	var out []ref.Ref
+	for _, r := range rs {
+		if r.Portable() && !containsRef(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,187 @@
+// Package ops classifies SSA instructions into the operations mapvet
+// reasons about: map accesses (read, write, iteration, clone), lock and
+// unlock calls, goroutine starts, and the synchronisation that can order
+// two goroutines (WaitGroup, errgroup, channels).
+//
+// It knows the shapes go/ssa gives these operations:
+//
+//	m[k]                 *ssa.Lookup (X of map type)
+//	m[k] = v, m[k]++     *ssa.MapUpdate (op-assignments also read: Lookup)
+//	delete(m, k)         *ssa.Call of the builtin delete
+//	clear(m)             *ssa.Call of the builtin clear, with a map argument
+//	for k, v := range m  *ssa.Range (X of map type), then *ssa.Next
+//	mu.Lock()            *ssa.Call of (*sync.Mutex).Lock, receiver &mu;
+//	                     s.Lock() with an embedded mutex passes &s.Mutex
+//	go f(x)              *ssa.Go
+//
+// and a table of library functions that touch a map argument (maps.Clone,
+// maps.Copy, json.Marshal, ...). Everything else is not an operation.
+package ops
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// Kind is the kind of a map access. The runtime reports a race between a
+// write and any other kind with a message naming both.
+type Kind uint8
+
+const (
+	Read    Kind = iota + 1 // a lookup
+	Write                   // an insert, update, delete or clear
+	Iterate                 // a range (or a library call that ranges)
+	Clone                   // maps.Clone
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Read:
+		return "read"
+	case Write:
+		return "write"
+	case Iterate:
+		return "iteration"
+	case Clone:
+		return "clone"
+	}
+	return "?"
+}
+
+// Fatal returns the runtime's fatal error for a write racing with an access
+// of kind k.
+func Fatal(k Kind) string {
+	switch k {
+	case Write:
+		return "fatal error: concurrent map writes"
+	case Iterate:
+		return "fatal error: concurrent map iteration and map write"
+	case Clone:
+		return "fatal error: concurrent map clone and map write"
+	}
+	return "fatal error: concurrent map read and map write"
+}
+
+// MapOp is one access to one map by one instruction.
+type MapOp struct {
+	Kind Kind
+	Verb string    // how the program spelled it: "index", "assign", "delete", "clear", "range", "maps.Copy", ...
+	Map  ssa.Value // the map value
+	Pos  token.Pos
+}
+
+// IsMap reports whether t's core type is a map.
+func IsMap(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Map)
+	return ok
+}
+
+// MapOps returns the map accesses instr performs itself (not those of a
+// function it calls, except the library functions in the table).
+func MapOps(instr ssa.Instruction) []MapOp {
+	switch in := instr.(type) {
+	case *ssa.Lookup:
+		if IsMap(in.X.Type()) {
+			return []MapOp{{Read, "index", in.X, in.Pos()}}
+		}
+	case *ssa.MapUpdate:
+		return []MapOp{{Write, "assign", in.Map, in.Pos()}}
+	case *ssa.Range:
+		if IsMap(in.X.Type()) {
+			return []MapOp{{Iterate, "range", in.X, in.Pos()}}
+		}
+	case ssa.CallInstruction:
+		if _, isGo := in.(*ssa.Go); isGo {
+			return nil // the goroutine does the work, later
+		}
+		return callOps(in.Common(), in.Pos())
+	}
+	return nil
+}
+
+func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
+	if b, ok := c.Value.(*ssa.Builtin); ok {
+		switch b.Name() {
+		case "delete":
+			return []MapOp{{Write, "delete", c.Args[0], pos}}
+		case "clear":
+			if IsMap(c.Args[0].Type()) {
+				return []MapOp{{Write, "clear", c.Args[0], pos}}
+			}
+		}
+		return nil
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return nil
+	}
+	effects, ok := library[FuncName(fn)]
+	if !ok {
+		return nil
+	}
+	var out []MapOp
+	for _, e := range effects {
+		if e.arg < len(c.Args) && mayHoldMap(c.Args[e.arg]) {
+			out = append(out, MapOp{e.kind, FuncName(fn), c.Args[e.arg], pos})
+		}
+	}
+	return out
+}
+
+// mayHoldMap reports whether v is a map, or an interface converted from one.
+func mayHoldMap(v ssa.Value) bool {
+	if IsMap(v.Type()) {
+		return true
+	}
+	if mi, ok := v.(*ssa.MakeInterface); ok {
+		return IsMap(mi.X.Type())
+	}
+	return false
+}
+
+type libEffect struct {
+	arg  int
+	kind Kind
+}
+
+// library lists functions whose effect on a map argument is known. The
+// iterators of maps.All/Keys/Values range over the map when they are
+// consumed, which is almost always right away; they count as an iteration
+// at the call.
+var library = map[string][]libEffect{
+	"maps.Clone":                       {{0, Clone}},
+	"maps.Copy":                        {{0, Write}, {1, Iterate}},
+	"maps.DeleteFunc":                  {{0, Write}},
+	"maps.Equal":                       {{0, Iterate}, {1, Read}},
+	"maps.EqualFunc":                   {{0, Iterate}, {1, Read}},
+	"maps.Insert":                      {{0, Write}},
+	"maps.All":                         {{0, Iterate}},
+	"maps.Keys":                        {{0, Iterate}},
+	"maps.Values":                      {{0, Iterate}},
+	"encoding/json.Marshal":            {{0, Iterate}},
+	"encoding/json.MarshalIndent":      {{0, Iterate}},
+	"(*encoding/json.Encoder).Encode":  {{1, Iterate}},
+	"golang.org/x/exp/maps.Keys":       {{0, Iterate}},
+	"golang.org/x/exp/maps.Values":     {{0, Iterate}},
+	"golang.org/x/exp/maps.Clone":      {{0, Clone}},
+	"golang.org/x/exp/maps.Copy":       {{0, Write}, {1, Iterate}},
+	"golang.org/x/exp/maps.DeleteFunc": {{0, Write}},
+	"golang.org/x/exp/maps.Clear":      {{0, Write}},
+	"golang.org/x/exp/maps.Equal":      {{0, Iterate}, {1, Read}},
+	"golang.org/x/exp/maps.EqualFunc":  {{0, Iterate}, {1, Read}},
+	"(*encoding/gob.Encoder).Encode":   {{1, Iterate}},
+}
+
+// FuncName is the function's full name, with generic instantiations mapped
+// to their origin: "maps.Copy", "(*sync.Mutex).Lock".
+func FuncName(fn *ssa.Function) string {
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if obj, ok := fn.Object().(*types.Func); ok {
+		return obj.FullName()
+	}
+	return fn.String()
+}
