@@ -5,10 +5,10 @@
 // cannot see through) or, inside a function summary, a parameter or free
 // variable by index. The path is what the program did to the root:
 //
-//	*     load through a pointer
-//	&     take the address (of the location the path reached)
-//	.f    select field f
-//	[]    select an element of a slice, array or map (all elements alias)
+//   - load through a pointer
+//     &     take the address (of the location the path reached)
+//     .f    select field f
+//     []    select an element of a slice, array or map (all elements alias)
 //
 // so that every spelling of the same location gets the same Ref:
 //
@@ -223,4 +223,3 @@ func Subst(r Ref, params, frees [][]Ref) []Ref {
 	}
 	return out
 }
-
