@@ -159,6 +159,7 @@ func readLayout(m interface{}, rt reflect.Type, l *Layout, opt Options) error {
 	c.Growing = h.oldbuckets != nil
 	c.SameSize = h.flags&flagSameSizeGrow != 0
 	c.NEvacuate = h.nevacuate
+	c.Extra = h.extra != nil
 	if h.count != l.Len {
 		return fmt.Errorf("%s: hmap.count is %d but len is %d", rt, h.count, l.Len)
 	}

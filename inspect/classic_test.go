@@ -192,3 +192,55 @@ func checkSeen(t *testing.T, scenario string, m moment) {
 		t.Errorf("%s: no keys recorded", scenario)
 	}
 }
+
+// TestGccgoGrowth: a Tracer stepped through a fill sees the doublings at
+// inserts 9, 14, 27, 53, 105; Trace over the same fill counts the same
+// doublings but cannot rule out hidden same-size grows (Exact false); a
+// churn at constant size piles up overflow buckets until the runtime
+// grows at the same size; a map made with a hint does not grow.
+func TestGccgoGrowth(t *testing.T) {
+	lines := runProbe(t, "growth")
+	got := map[string]struct {
+		Scenario string
+		Report   inspect.GrowthReport
+		Stats    inspect.Stats
+	}{}
+	for _, line := range lines {
+		var r struct {
+			Scenario string
+			Report   inspect.GrowthReport
+			Stats    inspect.Stats
+		}
+		decode(t, line, &r)
+		got[r.Scenario] = r
+	}
+	fill := got["fill-stepped"].Report
+	var steps []int
+	for _, g := range fill.Events {
+		if g.Kind != inspect.GrowBuckets {
+			t.Errorf("fill: unexpected %v", g)
+		}
+		steps = append(steps, g.Step)
+	}
+	if !equalInts(steps, []int{9, 14, 27, 53, 105}) || !fill.Exact {
+		t.Errorf("stepped fill: doublings at steps %v (exact %v), want [9 14 27 53 105]", steps, fill.Exact)
+	}
+	tr := got["fill-trace"].Report
+	if tr.ByKind()[inspect.GrowBuckets] != 5 || tr.Exact {
+		t.Errorf("traced fill: %+v; want 5 doublings, not exact", tr)
+	}
+	churn := got["churn-stepped"].Report
+	k := churn.ByKind()
+	if k[inspect.GrowSameSize] == 0 || k[inspect.GrowBuckets] != 0 || !churn.Exact {
+		t.Errorf("churn: %v (exact %v); want same-size grows only", k, churn.Exact)
+	}
+	if s := got["churn-stepped"].Stats; s.Len != 40 || s.Buckets != 8 {
+		t.Errorf("churn ends with %d entries in %d buckets, want 40 in 8", s.Len, s.Buckets)
+	}
+	if h := got["hinted-fill"].Report; h.Count() != 0 || !h.Exact {
+		t.Errorf("make(map, 200) then 200 inserts grew: %+v", h)
+	}
+	if s := got["fill-stepped"].Stats; s.Len != 200 || s.Buckets != 32 || s.MaxLoad != 6.5/8 || s.StructBytes <= s.LiveBytes {
+		t.Errorf("fill stats %+v", s)
+	}
+}

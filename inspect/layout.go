@@ -9,6 +9,14 @@ const (
 	ImplClassic = "classic" // gccgo's libgo: the Go 1.18 runtime's runtime/map.go
 )
 
+// Swiss table constants (internal/runtime/maps, Go 1.26 and 1.27): slots
+// per group, and the load a table grows at, maxAvgGroupLoad/groupSlots.
+// Shared by both builds because Stats uses them.
+const (
+	groupSlots      = 8 // abi.MapGroupSlots
+	maxAvgGroupLoad = 7 // maps.maxAvgGroupLoad
+)
+
 // Layout is what Inspect read from one live map.
 type Layout struct {
 	Impl     string `json:"impl"`     // ImplSwiss or ImplClassic
@@ -119,6 +127,8 @@ type ClassicLayout struct {
 	// FreeOverflow counts preallocated overflow buckets not in use yet
 	// (hmap.extra.nextOverflow onwards).
 	FreeOverflow int `json:"freeOverflow"`
+	// Extra reports the optional hmap.extra record (overflow bookkeeping).
+	Extra bool `json:"extra"`
 }
 
 // Bucket is one bucket of a classic map with its overflow chain.

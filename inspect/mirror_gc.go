@@ -94,11 +94,9 @@ type reflectMapIter struct {
 
 // Constants of internal/runtime/maps and internal/abi, Go 1.26 and Go 1.27.
 const (
-	groupSlots       = 8    // abi.MapGroupSlots
 	maxKeyBytes      = 128  // abi.MapMaxKeyBytes
 	maxElemBytes     = 128  // abi.MapMaxElemBytes
 	maxTableCapacity = 1024 // maps.maxTableCapacity
-	maxAvgGroupLoad  = 7    // maps.maxAvgGroupLoad
 	kindMask         = 31   // abi.Kind values fit in 5 bits
 	kindMap          = 21   // abi.Map
 	flagIndirectKey  = 4    // abi.MapIndirectKey
@@ -110,3 +108,11 @@ type eface struct {
 	typ  *abiType
 	data unsafe.Pointer
 }
+
+// Sizes of the runtime structures a map holds, for Stats.
+const (
+	headerBytes = unsafe.Sizeof(swissMap{})
+	tableBytes  = unsafe.Sizeof(swissTable{})
+	extraBytes  = 0 // classic only
+	ptrBytes    = unsafe.Sizeof(uintptr(0))
+)

@@ -116,3 +116,11 @@ const (
 	mtIndirectElem   = 2
 	noCheck          = ^uintptr(0)
 )
+
+// Sizes of the runtime structures a map holds, for Stats.
+const (
+	headerBytes = unsafe.Sizeof(hmap{})
+	extraBytes  = unsafe.Sizeof(mapextra{})
+	tableBytes  = 0 // Swiss only
+	ptrBytes    = unsafe.Sizeof(uintptr(0))
+)

@@ -6,6 +6,7 @@
 //	probe cases    one line per shared property case: {"case": name, "err": ""}
 //	probe steps N  one line per insert into a map[int]int: the layout summary
 //	probe iter     the iterator-across-grow experiment
+//	probe growth   growth tracing: a fill, a churn, and Trace vs Tracer
 package main
 
 import (
@@ -40,6 +41,8 @@ func main() {
 		}
 	case "iter":
 		err = iter()
+	case "growth":
+		err = growth()
 	default:
 		err = fmt.Errorf("unknown experiment %q", os.Args[1])
 	}
@@ -187,4 +190,85 @@ func iter() error {
 		return err
 	}
 	return finish("mid-grow", m, it, map[int]int{}, started)
+}
+
+type growthResult struct {
+	Scenario string                `json:"scenario"`
+	Report   *inspect.GrowthReport `json:"report"`
+	Stats    inspect.Stats         `json:"stats"`
+}
+
+// growth traces a fill of 200 keys step by step and as a whole, and a
+// churn (delete one key, insert a new one, the count staying at 40) that
+// piles up overflow buckets until a same-size grow.
+func growth() error {
+	m := map[int]int{}
+	tr, err := inspect.NewTracer(m)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < 200; i++ {
+		m[i] = i
+		if err := tr.Step(); err != nil {
+			return err
+		}
+	}
+	l, err := inspect.Inspect(m)
+	if err != nil {
+		return err
+	}
+	emit(growthResult{"fill-stepped", tr.Report(), l.Stats()})
+
+	m = map[int]int{}
+	rep, err := inspect.Trace(m, func() {
+		for i := 0; i < 200; i++ {
+			m[i] = i
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if l, err = inspect.Inspect(m); err != nil {
+		return err
+	}
+	emit(growthResult{"fill-trace", rep, l.Stats()})
+
+	m = map[int]int{}
+	for i := 0; i < 40; i++ {
+		m[i] = i
+	}
+	tr, err = inspect.NewTracer(m)
+	if err != nil {
+		return err
+	}
+	for i := 40; i < 20000; i++ {
+		delete(m, i-40)
+		if err := tr.Step(); err != nil {
+			return err
+		}
+		m[i] = i
+		if err := tr.Step(); err != nil {
+			return err
+		}
+	}
+	l, err = inspect.Inspect(m)
+	if err != nil {
+		return err
+	}
+	emit(growthResult{"churn-stepped", tr.Report(), l.Stats()})
+
+	m2 := make(map[int]int, 200)
+	rep, err = inspect.Trace(m2, func() {
+		for i := 0; i < 200; i++ {
+			m2[i] = i
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if l, err = inspect.Inspect(m2); err != nil {
+		return err
+	}
+	emit(growthResult{"hinted-fill", rep, l.Stats()})
+	return nil
 }

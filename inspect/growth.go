@@ -1,0 +1,171 @@
+package inspect
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// Growth tracing replaces the article's advice (GODEBUG=gctrace=1, which
+// reports garbage collections, not map growth) with a measurement: compare
+// the map's structure before and after, and name what changed.
+//
+// Swiss maps grow a table at a time: a table doubles up to 1024 slots,
+// then splits in two; the small group becomes a 16-slot table at the 9th
+// entry. Tables never shrink or merge, and a replaced table is never
+// reused, so comparing two snapshots counts every grow exactly: each table
+// of the later snapshot descends from one table of the earlier, and its
+// capacity and the number of its siblings say how many doublings and
+// splits happened.
+//
+// Classic maps double (B+1) or, after many deletes leave too many
+// overflow buckets, grow at the same size; each replaces the bucket
+// array. Two snapshots give the doublings exactly (the change of B) but
+// hide same-size grows behind one another, so Trace reports Exact=false
+// for a classic map whose bucket array changed. A Tracer stepped after
+// every write sees each grow on its own (one write starts at most one).
+
+// GrowthKind names one kind of growth.
+type GrowthKind string
+
+// The kinds of growth.
+const (
+	GrowSmallToTable GrowthKind = "small-to-table" // Swiss: the small group became a table
+	GrowDouble       GrowthKind = "double"         // Swiss: a table doubled its capacity
+	GrowSplit        GrowthKind = "split"          // Swiss: a 1024-slot table split in two
+	GrowBuckets      GrowthKind = "double-buckets" // classic: the bucket array doubled (B+1)
+	GrowSameSize     GrowthKind = "same-size"      // classic: a same-size grow (too many overflow buckets)
+)
+
+// Growth is one growth event.
+type Growth struct {
+	Kind GrowthKind `json:"kind"`
+	// Step is the Tracer.Step call that saw it (1 for the first), 0 for
+	// Trace.
+	Step int `json:"step"`
+	// From and To are slots (Swiss: the table's capacity; a split goes
+	// from one 1024-slot table to two) or buckets (classic).
+	From int `json:"from"`
+	To   int `json:"to"`
+}
+
+func (g Growth) String() string {
+	s := fmt.Sprintf("%s %d->%d", g.Kind, g.From, g.To)
+	if g.Step > 0 {
+		s = fmt.Sprintf("step %d: %s", g.Step, s)
+	}
+	return s
+}
+
+// GrowthReport is what a Trace or a Tracer saw.
+type GrowthReport struct {
+	Events []Growth `json:"events"`
+	// Exact is false when growth may be undercounted: a classic map
+	// compared only before and after (see above).
+	Exact bool `json:"exact"`
+	// DirectoryDoublings counts Swiss directory doublings (each comes
+	// with a split of a table at full depth).
+	DirectoryDoublings int `json:"directoryDoublings"`
+	LenBefore          int `json:"lenBefore"`
+	LenAfter           int `json:"lenAfter"`
+}
+
+// Count is the number of growth events.
+func (r *GrowthReport) Count() int { return len(r.Events) }
+
+// ByKind counts the events of each kind.
+func (r *GrowthReport) ByKind() map[GrowthKind]int {
+	n := map[GrowthKind]int{}
+	for _, g := range r.Events {
+		n[g.Kind]++
+	}
+	return n
+}
+
+// Trace runs f and reports how it grew m: f may write m (in this
+// goroutine); m must not be written by others meanwhile. The report
+// describes the map m refers to, even if f makes its variable refer to
+// another map.
+func Trace(m any, f func()) (*GrowthReport, error) {
+	t, err := NewTracer(m)
+	if err != nil {
+		return nil, err
+	}
+	f()
+	if err := t.step(false); err != nil {
+		return nil, err
+	}
+	return t.Report(), nil
+}
+
+// Tracer follows a map's growth step by step. Call Step after every
+// write for exact per-write events; each Step costs time proportional to
+// the number of tables (Swiss directory length) and holds the previous
+// snapshot's tables alive until the next Step.
+type Tracer struct {
+	m     any
+	rt    reflect.Type
+	prev  snapshot
+	steps int
+	rep   GrowthReport
+}
+
+// NewTracer starts following m.
+func NewTracer(m any) (*Tracer, error) {
+	if m == nil {
+		return nil, fmt.Errorf("inspect: nil interface, not a map")
+	}
+	rt := reflect.TypeOf(m)
+	if rt.Kind() != reflect.Map {
+		return nil, fmt.Errorf("inspect: %s is not a map", rt)
+	}
+	if _, err := checkRuntime(); err != nil {
+		return nil, fmt.Errorf("inspect: %v", err)
+	}
+	if reflect.ValueOf(m).IsNil() {
+		return nil, fmt.Errorf("inspect: %s is nil: a nil map cannot grow", rt)
+	}
+	s, err := takeSnapshot(m, rt)
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %v", err)
+	}
+	t := &Tracer{m: m, rt: rt, prev: s}
+	t.rep.Exact = true
+	t.rep.LenBefore = reflect.ValueOf(m).Len()
+	t.rep.LenAfter = t.rep.LenBefore
+	return t, nil
+}
+
+// Step compares the map with the previous step and records its growth.
+func (t *Tracer) Step() error { return t.step(true) }
+
+func (t *Tracer) step(stepped bool) error {
+	s, err := takeSnapshot(t.m, t.rt)
+	if err != nil {
+		return fmt.Errorf("inspect: %v", err)
+	}
+	step := 0
+	if stepped {
+		t.steps++
+		step = t.steps
+	}
+	events, dirDoublings, exact, err := diffSnapshots(t.prev, s, stepped)
+	if err != nil {
+		return fmt.Errorf("inspect: %s: %v", t.rt, err)
+	}
+	for i := range events {
+		events[i].Step = step
+	}
+	t.rep.Events = append(t.rep.Events, events...)
+	t.rep.DirectoryDoublings += dirDoublings
+	t.rep.Exact = t.rep.Exact && exact
+	t.rep.LenAfter = reflect.ValueOf(t.m).Len()
+	t.prev = s
+	return nil
+}
+
+// Report returns what the tracer saw so far.
+func (t *Tracer) Report() *GrowthReport {
+	r := t.rep
+	r.Events = append([]Growth(nil), t.rep.Events...)
+	return &r
+}
