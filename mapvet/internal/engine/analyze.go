@@ -118,6 +118,7 @@ func (a *funcAnalysis) prepass() {
 
 func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
 	g.Index = len(a.gs)
+	g.Instr = instr
 	a.gs = append(a.gs, g)
 	a.goAt[instr] = append(a.goAt[instr], g.Index)
 }

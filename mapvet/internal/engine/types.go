@@ -49,9 +49,10 @@ func (s *Summary) empty() bool {
 // named in the namespace of the function that started it.
 type Goroutine struct {
 	Index    int
-	How      string    // "go statement", "time.AfterFunc", ...
-	Pos      token.Pos // the start, in the analysed function (NoPos from a fact)
-	Where    string    // the start, "file.go:12"
+	Instr    ssa.Instruction // the start in the analysed function (nil from a summary)
+	How      string          // "go statement", "time.AfterFunc", ...
+	Pos      token.Pos       // the start, in the analysed function (NoPos from a fact)
+	Where    string          // the start, "file.go:12"
 	Accesses []Access
 	Dones    []ref.Ref
 	Sends    []ref.Ref

@@ -1,0 +1,163 @@
+package rlockwrite
+
+import (
+	_ "embed"
+	"go/ast"
+	"go/token"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
+	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
+	"github.com/mapsafe/mapsafe/mapvet/internal/guard"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/ssa"
+)
+
+//go:embed doc.go
+var doc string
+
+const name = "rlockwrite"
+
+var Analyzer = &analysis.Analyzer{
+	Name:     name,
+	Doc:      diag.Doc(doc, name),
+	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#rlockwrite",
+	Requires: []*analysis.Analyzer{engine.Analyzer, inspect.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	eng := pass.ResultOf[engine.Analyzer].(*engine.Engine)
+	c := diag.NewChecker(pass, name)
+	return nil, c.Run(func() {
+		guards := guard.Infer(eng)
+		calls := callIndex(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
+		for _, fn := range eng.Funcs() {
+			c.At(fn.Pos())
+			checkFunc(c, eng.Result(fn), guards, calls)
+		}
+	})
+}
+
+func checkFunc(c *diag.Checker, r *engine.Result, guards guard.Guards, calls map[token.Pos]*ast.CallExpr) {
+	reported := map[token.Pos]bool{}
+	fixed := map[ref.Ref]bool{}
+	for _, a := range r.Accesses {
+		if a.Kind != ops.Write || a.Fresh || reported[a.Pos] {
+			continue
+		}
+		h, ok := readLockGuarding(a, guards)
+		if !ok {
+			continue
+		}
+		reported[a.Pos] = true
+		c.At(a.Pos)
+		d := analysis.Diagnostic{Pos: a.Pos}
+		if a.Call == "" {
+			d.Message = a.Phrase() + " while only the read lock " + h.Name + " is held"
+		} else {
+			d.Message = "call to " + a.Call + " writes " + a.Name + " (" + a.Verb + " at " + a.Where + ") while only the read lock " + h.Name + " is held"
+		}
+		d.Message += ": other holders of the read lock may use " + a.Name + " at the same time (" + ops.Fatal(ops.Write) + ")"
+		if !fixed[h.Lock] {
+			if fix, ok := writeLockFix(r.Fn, h.Lock, calls); ok {
+				d.SuggestedFixes = []analysis.SuggestedFix{fix}
+				fixed[h.Lock] = true
+			}
+		}
+		c.Report(d)
+	}
+}
+
+// readLockGuarding returns a lock held only shared at a that guards a's map.
+func readLockGuarding(a engine.Access, guards guard.Guards) (engine.Held, bool) {
+	g, inferred := guards[a.TypeKey]
+	guarding := func(h engine.Held) bool {
+		return guard.Beside(h.Lock, a.Ref) || inferred && h.Key != "" && h.Key == g.LockKey
+	}
+	for _, h := range a.Locks {
+		if !h.Shared && guarding(h) {
+			return engine.Held{}, false // a lock that guards the map is held exclusively
+		}
+	}
+	for _, h := range a.Locks {
+		if !h.Shared {
+			continue
+		}
+		if guarding(h) {
+			return h, true
+		}
+	}
+	return engine.Held{}, false
+}
+
+// callIndex maps the positions go/ssa gives call instructions (a call's
+// left parenthesis, a defer statement's keyword) to the call expression.
+func callIndex(in *inspector.Inspector) map[token.Pos]*ast.CallExpr {
+	idx := map[token.Pos]*ast.CallExpr{}
+	in.Preorder([]ast.Node{(*ast.CallExpr)(nil), (*ast.DeferStmt)(nil)}, func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			idx[n.Lparen] = n
+		case *ast.DeferStmt:
+			idx[n.Defer] = n.Call
+		}
+	})
+	return idx
+}
+
+// writeLockFix turns fn's read locking of lock into write locking, when it
+// is unambiguous: one RLock call and one or more RUnlock calls (direct or
+// deferred) in fn itself, no TryRLock.
+func writeLockFix(fn *ssa.Function, lock ref.Ref, calls map[token.Pos]*ast.CallExpr) (analysis.SuggestedFix, bool) {
+	var rlocks, runlocks []*ast.SelectorExpr
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			for _, op := range ops.SyncOps(instr) {
+				if !sameLock(op.Obj, lock) {
+					continue
+				}
+				var list *[]*ast.SelectorExpr
+				switch op.Kind {
+				case ops.RLock:
+					list = &rlocks
+				case ops.RUnlock:
+					list = &runlocks
+				case ops.TryRLock:
+					return analysis.SuggestedFix{}, false
+				default:
+					continue
+				}
+				call := calls[instr.Pos()]
+				if call == nil {
+					return analysis.SuggestedFix{}, false
+				}
+				sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+				if !ok {
+					return analysis.SuggestedFix{}, false
+				}
+				*list = append(*list, sel)
+			}
+		}
+	}
+	if len(rlocks) != 1 || len(runlocks) == 0 {
+		return analysis.SuggestedFix{}, false
+	}
+	fix := analysis.SuggestedFix{Message: "take the write lock instead of the read lock"}
+	edit := func(sel *ast.SelectorExpr, to string) {
+		fix.TextEdits = append(fix.TextEdits, analysis.TextEdit{Pos: sel.Sel.Pos(), End: sel.Sel.End(), NewText: []byte(to)})
+	}
+	edit(rlocks[0], "Lock")
+	for _, sel := range runlocks {
+		edit(sel, "Unlock")
+	}
+	return fix, true
+}
+
+func sameLock(v ssa.Value, lock ref.Ref) bool {
+	rs := ref.Of(v)
+	return len(rs) == 1 && rs[0] == lock
+}

@@ -1,0 +1,83 @@
+package a
+
+import "sync"
+
+func (c *Cache) Set(k string, v int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.data[k] = v
+}
+
+// Upgrading: the write happens after RUnlock, under Lock.
+func (c *Cache) GetOrSet(k string) int {
+	c.mu.RLock()
+	v, ok := c.data[k]
+	c.mu.RUnlock()
+	if ok {
+		return v
+	}
+	c.mu.Lock()
+	c.data[k] = 1
+	c.mu.Unlock()
+	return 1
+}
+
+// dst is the caller's map; c.mu does not guard it.
+func (c *Cache) CopyTo(dst map[string]int) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for k, v := range c.data {
+		dst[k] = v
+	}
+}
+
+// A map made here is not shared.
+func (c *Cache) Snapshot() map[string]int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make(map[string]int, len(c.data))
+	for k, v := range c.data {
+		out[k] = v
+	}
+	return out
+}
+
+// Another mutex held exclusively guards the map written.
+type Stats struct {
+	mu     sync.RWMutex
+	statMu sync.Mutex
+	data   map[string]int
+	counts map[string]int
+}
+
+func (s *Stats) Observe(k string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.statMu.Lock()
+	s.counts[k]++
+	s.statMu.Unlock()
+	return s.data[k]
+}
+
+func (s *Stats) Inc(k string) {
+	s.statMu.Lock()
+	s.counts[k]++
+	s.statMu.Unlock()
+}
+
+// Reads only.
+func (c *Cache) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.data) + c.data["x"]
+}
+
+var other sync.Mutex
+
+func TryWrite(k int) {
+	if mu.TryLock() {
+		table[k] = ""
+		mu.Unlock()
+	}
+	_ = other
+}

@@ -1,0 +1,201 @@
+package sharedmap
+
+import (
+	_ "embed"
+	"strings"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
+	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+//go:embed doc.go
+var doc string
+
+const name = "sharedmap"
+
+var Analyzer = &analysis.Analyzer{
+	Name:     name,
+	Doc:      diag.Doc(doc, name),
+	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#sharedmap",
+	Requires: []*analysis.Analyzer{engine.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	eng := pass.ResultOf[engine.Analyzer].(*engine.Engine)
+	c := diag.NewChecker(pass, name)
+	return nil, c.Run(func() {
+		for _, fn := range eng.Funcs() {
+			c.At(fn.Pos())
+			r := eng.Result(fn)
+			if len(r.Goroutines) == 0 {
+				continue
+			}
+			checkStarter(c, r)
+			checkGoroutines(c, r)
+		}
+	})
+}
+
+type pairKey struct {
+	m ref.Ref
+	g int
+}
+
+// checkStarter reports the function's own accesses that may overlap a
+// conflicting access of a goroutine it started.
+func checkStarter(c *diag.Checker, r *engine.Result) {
+	done := map[pairKey]bool{}
+	for i, a := range r.Accesses {
+		if a.Fresh && len(r.Running[i]) == 0 {
+			continue
+		}
+		for _, gi := range r.Running[i] {
+			k := pairKey{a.Ref, gi}
+			if done[k] {
+				continue
+			}
+			g := r.Goroutines[gi]
+			w := conflict(a, g.Accesses)
+			if w == nil {
+				continue
+			}
+			done[k] = true
+			c.At(a.Pos)
+			c.Reportf(a.Pos, "%s may run while %s %s it at %s, with no common lock or join (%s)",
+				a.Phrase(), g.Describe(), verb(w), w.Where, fatal(a, *w))
+		}
+	}
+}
+
+// checkGoroutines reports goroutines that race with their own siblings
+// (started in a loop) or with another goroutine of the function.
+func checkGoroutines(c *diag.Checker, r *engine.Result) {
+	for _, g := range r.Goroutines {
+		if g.Instr == nil {
+			continue
+		}
+		c.At(g.Pos)
+		if g.Siblings {
+			if w, x := selfConflict(g); w != nil {
+				if w == x {
+					c.Reportf(g.Pos, "goroutines started here in a loop all write %s at %s, with no common lock (%s)",
+						w.Name, w.Where, ops.Fatal(ops.Write))
+				} else {
+					c.Reportf(g.Pos, "each goroutine started here in a loop writes %s at %s while another %s it at %s, with no common lock (%s)",
+						w.Name, w.Where, verb(x), x.Where, fatal(*w, *x))
+				}
+				continue
+			}
+		}
+		for _, oi := range g.Overlaps {
+			o := r.Goroutines[oi]
+			if oi > g.Index || o.Instr == nil {
+				continue // report each pair once, at the later start
+			}
+			for _, a := range g.Accesses {
+				if w := conflict(a, o.Accesses); w != nil {
+					c.Reportf(g.Pos, "the goroutine started here %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
+						verb(&a), a.Name, a.Where, o.Describe(), verb(w), w.Where, fatal(a, *w))
+					break
+				}
+			}
+		}
+	}
+}
+
+// conflict returns an access in others to a's map that races with a: one
+// of the two writes, and no lock excludes the other.
+func conflict(a engine.Access, others []engine.Access) *engine.Access {
+	for i := range others {
+		o := &others[i]
+		if o.Ref == a.Ref && (a.Kind == ops.Write || o.Kind == ops.Write) && !engine.Excludes(a.Locks, o.Locks) {
+			return o
+		}
+	}
+	return nil
+}
+
+// selfConflict finds two accesses of a goroutine started in a loop that
+// race between instances: a write, and any access to the same map that
+// holds no common lock, on a map that is the same in every iteration.
+func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
+	for i := range g.Accesses {
+		w := &g.Accesses[i]
+		if w.Kind != ops.Write || perIteration(w.Ref, g.Instr) {
+			continue
+		}
+		if !engine.Excludes(w.Locks, w.Locks) {
+			return w, w // the same write in two instances
+		}
+		for j := range g.Accesses {
+			x := &g.Accesses[j]
+			if x.Ref == w.Ref && !engine.Excludes(w.Locks, x.Locks) {
+				return w, x
+			}
+		}
+	}
+	return nil, nil
+}
+
+// perIteration reports whether r may name a different map in each
+// iteration of the loop around start: its root is computed inside the loop,
+// or it is an element of a container.
+func perIteration(r ref.Ref, start ssa.Instruction) bool {
+	if strings.Contains(r.Path, "[]") {
+		return true
+	}
+	if r.Kind != ref.Local {
+		return false
+	}
+	instr, ok := r.Value.(ssa.Instruction)
+	if !ok {
+		return false
+	}
+	return reaches(start.Block(), instr.Block()) && reaches(instr.Block(), start.Block())
+}
+
+// reaches reports whether b can reach c through the control-flow graph.
+func reaches(b, c *ssa.BasicBlock) bool {
+	seen := map[*ssa.BasicBlock]bool{}
+	var walk func(*ssa.BasicBlock) bool
+	walk = func(x *ssa.BasicBlock) bool {
+		for _, s := range x.Succs {
+			if s == c {
+				return true
+			}
+			if !seen[s] {
+				seen[s] = true
+				if walk(s) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(b)
+}
+
+func verb(a *engine.Access) string {
+	switch a.Kind {
+	case ops.Write:
+		return "writes"
+	case ops.Iterate:
+		return "ranges over"
+	case ops.Clone:
+		return "clones"
+	}
+	return "reads"
+}
+
+// fatal is the runtime's message for a race between a and b.
+func fatal(a, b engine.Access) string {
+	if a.Kind == ops.Write {
+		return ops.Fatal(b.Kind)
+	}
+	return ops.Fatal(a.Kind)
+}

@@ -1,0 +1,120 @@
+package a
+
+import "sync"
+
+func joined() map[int]int {
+	m := map[int]int{}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); m[1] = 1 }()
+	wg.Wait()
+	return map[int]int{m[1]: 1}
+}
+
+func locked(words []string) map[string]int {
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var wg sync.WaitGroup
+	for _, w := range words {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			counts[w]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return counts
+}
+
+func ownMaps(n int) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := map[int]int{}
+			local[i] = i
+		}()
+	}
+	wg.Wait()
+}
+
+// Written before the goroutines start, read-only after.
+func readOnlyAfter(n int) {
+	cfg := map[string]int{"a": 1}
+	cfg["b"] = 2
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = cfg["a"]
+		}()
+	}
+	wg.Wait()
+}
+
+func channelJoin() int {
+	m := map[int]int{}
+	done := make(chan bool)
+	go func() {
+		m[1] = 1
+		done <- true
+	}()
+	<-done
+	return m[1]
+}
+
+// A different map per iteration.
+func perIteration(shards []map[int]int) {
+	var wg sync.WaitGroup
+	for _, shard := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			shard[0] = 1
+		}()
+	}
+	for i := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			shards[i][1] = 1
+		}()
+	}
+	wg.Wait()
+}
+
+// The starter's own access is under the same mutex.
+func bothLocked() {
+	var mu sync.Mutex
+	m := map[int]int{}
+	go func() {
+		mu.Lock()
+		m[1] = 1
+		mu.Unlock()
+	}()
+	mu.Lock()
+	_ = m[1]
+	mu.Unlock()
+}
+
+// Results come back over a channel; only the starter writes the map.
+func collect(keys []string) map[string]int {
+	type res struct {
+		k string
+		n int
+	}
+	ch := make(chan res)
+	for _, k := range keys {
+		go func() { ch <- res{k, len(k)} }()
+	}
+	out := map[string]int{}
+	for range keys {
+		r := <-ch
+		out[r.k] = r.n
+	}
+	return out
+}
