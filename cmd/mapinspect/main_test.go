@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/cli"
+	"github.com/mapsafe/mapsafe/internal/testenv"
+)
+
+// scriptCase is one command line of a testdata script and what it must
+// print.
+type scriptCase struct {
+	line   int
+	args   []string
+	stdout []string // regexps that must match
+	nostd  []string // regexps that must not match
+	stderr []string
+	exit   int
+}
+
+func readScript(t *testing.T, path string) []scriptCase {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var cases []scriptCase
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "$ ") {
+			cases = append(cases, scriptCase{line: n, args: strings.Fields(line[2:])})
+			continue
+		}
+		if len(cases) == 0 {
+			t.Fatalf("%s:%d: expectation before any command", path, n)
+		}
+		c := &cases[len(cases)-1]
+		switch {
+		case strings.HasPrefix(line, "> "):
+			c.stdout = append(c.stdout, line[2:])
+		case strings.HasPrefix(line, "! "):
+			c.nostd = append(c.nostd, line[2:])
+		case strings.HasPrefix(line, "2> "):
+			c.stderr = append(c.stderr, line[3:])
+		case strings.HasPrefix(line, "exit "):
+			fmt.Sscan(line[5:], &c.exit)
+		default:
+			t.Fatalf("%s:%d: cannot parse %q", path, n, line)
+		}
+	}
+	return cases
+}
+
+func (c scriptCase) check(t *testing.T, name string, stdout, stderr string, code int) {
+	t.Helper()
+	where := fmt.Sprintf("%s:%d (mapinspect %s)", name, c.line, strings.Join(c.args, " "))
+	if code != c.exit {
+		t.Errorf("%s: exit %d, want %d\nstderr: %s", where, code, c.exit, stderr)
+	}
+	for _, re := range c.stdout {
+		if !regexp.MustCompile(re).MatchString(stdout) {
+			t.Errorf("%s: stdout does not match %q:\n%s", where, re, stdout)
+		}
+	}
+	for _, re := range c.nostd {
+		if regexp.MustCompile(re).MatchString(stdout) {
+			t.Errorf("%s: stdout matches %q:\n%s", where, re, stdout)
+		}
+	}
+	for _, re := range c.stderr {
+		if !regexp.MustCompile(re).MatchString(stderr) {
+			t.Errorf("%s: stderr does not match %q:\n%s", where, re, stderr)
+		}
+	}
+}
+
+// TestScriptGC runs testdata/gc.txt against the command in this process.
+func TestScriptGC(t *testing.T) {
+	for _, c := range readScript(t, "testdata/gc.txt") {
+		var stdout, stderr bytes.Buffer
+		env := cli.Env{Args: c.args, Stdout: &stdout, Stderr: &stderr}
+		code := cli.Code("mapinspect", run(env), &stderr)
+		c.check(t, "gc.txt", stdout.String(), stderr.String(), code)
+	}
+}
+
+// TestScriptGccgo builds mapinspect with gccgo and runs testdata/gccgo.txt.
+func TestScriptGccgo(t *testing.T) {
+	bin := gccgoBuild(t)
+	for _, c := range readScript(t, "testdata/gccgo.txt") {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, c.args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		c.check(t, "gccgo.txt", stdout.String(), stderr.String(), code)
+	}
+}
+
+// The gccgo build is made once per test binary; TestMain removes it.
+var gccgo struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+	out      []byte
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if gccgo.dir != "" {
+		os.RemoveAll(gccgo.dir)
+	}
+	os.Exit(code)
+}
+
+func gccgoBuild(t *testing.T) string {
+	t.Helper()
+	testenv.Gccgo(t)
+	gccgo.once.Do(func() {
+		if gccgo.dir, gccgo.err = os.MkdirTemp("", "mapinspect-gccgo-"); gccgo.err != nil {
+			return
+		}
+		gccgo.bin = filepath.Join(gccgo.dir, "mapinspect")
+		gccgo.out, gccgo.err = exec.Command("go", "build", "-compiler=gccgo", "-o", gccgo.bin, ".").CombinedOutput()
+	})
+	if gccgo.err != nil {
+		t.Fatalf("go build -compiler=gccgo: %v\n%s", gccgo.err, gccgo.out)
+	}
+	return gccgo.bin
+}
+
+// TestJSONBothCompilers checks the JSON fields the issue promises, from
+// the gc command in this process and from the gccgo build.
+func TestJSONBothCompilers(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(cli.Env{Args: []string{"-n", "1000", "-json"}, Stdout: &stdout, Stderr: &stderr}); err != nil {
+		t.Fatal(err)
+	}
+	var sw struct {
+		Impl        string
+		Len         int
+		DirLen      *int
+		GlobalDepth *int
+		Tables      []struct{ Capacity, Used, GrowthLeft, LocalDepth *int }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &sw); err != nil {
+		t.Fatal(err)
+	}
+	if sw.Impl != "swiss" || sw.Len != 1000 || sw.DirLen == nil || *sw.DirLen != 2 || sw.GlobalDepth == nil || len(sw.Tables) != 2 {
+		t.Errorf("gc JSON: %s", stdout.String())
+	}
+	for _, tab := range sw.Tables {
+		if tab.Capacity == nil || *tab.Capacity != 1024 || tab.Used == nil || tab.GrowthLeft == nil || tab.LocalDepth == nil || *tab.LocalDepth != 1 {
+			t.Errorf("gc JSON table: %+v", tab)
+		}
+	}
+
+	bin := gccgoBuild(t)
+	out, err := exec.Command(bin, "-n", "53", "-json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cl struct {
+		Impl      string
+		Len       int
+		B         *int
+		Count     *int
+		Noverflow *int
+		Growing   *bool
+		Nevacuate *int
+	}
+	if err := json.Unmarshal(out, &cl); err != nil {
+		t.Fatal(err)
+	}
+	if cl.Impl != "classic" || cl.Len != 53 || cl.B == nil || *cl.B != 4 || cl.Count == nil || *cl.Count != 53 ||
+		cl.Noverflow == nil || cl.Growing == nil || !*cl.Growing || cl.Nevacuate == nil || *cl.Nevacuate >= 8 {
+		t.Errorf("gccgo JSON: %s", out)
+	}
+}
