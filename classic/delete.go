@@ -1,5 +1,7 @@
 package classic
 
+import "cmp"
+
 // Delete is delete(m, key) (mapdelete). On an empty map it does nothing at
 // all, not even the concurrent-write check or grow work. Otherwise it
 // evacuates as a write does, marks the slot emptyOne and, when nothing
@@ -101,6 +103,16 @@ func (m *Map[K, V]) markEmptyRest(orig, b *bucket[K, V], i int) int {
 	}
 }
 
+// markEmpty sets every tophash of the array's buckets and their overflow
+// chains to emptyRest (Go 1.21's mapclear).
+func markEmpty[K cmp.Ordered, V any](a *bucketArray[K, V]) {
+	for i := 0; i < a.base; i++ {
+		for b := &a.b[i]; b != nil; b = b.overflow {
+			b.tophash = [bucketCnt]uint8{}
+		}
+	}
+}
+
 // Clear is clear(m), and what the compiler makes of
 // "for k := range m { delete(m, k) }" (mapclear). It abandons a grow in
 // progress, keeps B and the bucket array (zeroed, preallocated overflow
@@ -118,6 +130,12 @@ func (m *Map[K, V]) Clear() {
 	m.flags ^= FlagHashWriting
 	m.writing("clear", nil)
 
+	if m.clearMarks {
+		markEmpty(m.buckets)
+		if m.oldbuckets != nil {
+			markEmpty(m.oldbuckets)
+		}
+	}
 	m.flags &^= FlagSameSizeGrow
 	m.oldbuckets = nil
 	m.nevacuate = 0

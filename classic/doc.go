@@ -69,7 +69,7 @@
 // Keys and elems are stored by value in Go arrays, not in raw memory; key
 // and elem sizes only decide the bucket size (and so the number of
 // preallocated overflow buckets). The default hash is the model's own
-// (DefaultHash), not aeshash. Go versions after 1.18 differ only in
-// details that do not change these figures: fatal instead of throw (1.19),
-// 64-bit random iterator starts (1.20+), rand instead of fastrand (1.22).
+// (DefaultHash), not aeshash. Later Go versions (1.19 to 1.23) differ
+// from 1.18 only in details that do not change the figures modelled here:
+// how the fatal error is raised and how random numbers are drawn.
 package classic

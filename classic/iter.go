@@ -115,8 +115,9 @@ func (it *Iter[K, V]) next() {
 	for {
 		if b == nil {
 			if bucket == it.startBucket && it.wrapped {
+				// Like the runtime, keep bucket, i and bptr as they were.
 				it.ok = false
-				it.bptr, it.curArr, it.curSlot = nil, nil, -1
+				it.curSlot = -1
 				var zk K
 				var ze V
 				it.key, it.elem = zk, ze
@@ -232,13 +233,14 @@ type Cursor struct {
 	Wrapped     bool   `json:"wrapped"`
 	B           uint8  `json:"B"`
 	NextBucket  uint64 `json:"nextBucket"`  // hiter.bucket: the next bucket to start
+	I           uint8  `json:"i"`           // hiter.i: the next slot (before the offset) in the current bucket
 	CheckBucket int64  `json:"checkBucket"` // -1 for noCheck
 }
 
 // Cursor returns the iterator's position.
 func (it *Iter[K, V]) Cursor() Cursor {
 	c := Cursor{Iter: it.id, Done: !it.ok, Bucket: it.curIdx, Chain: it.curChain, Slot: it.curSlot,
-		StartBucket: it.startBucket, Offset: it.offset, Wrapped: it.wrapped, B: it.b, NextBucket: it.bucket, CheckBucket: -1}
+		StartBucket: it.startBucket, Offset: it.offset, Wrapped: it.wrapped, B: it.b, NextBucket: it.bucket, I: it.i, CheckBucket: -1}
 	if it.checkBucket != noCheck {
 		c.CheckBucket = int64(it.checkBucket)
 	}

@@ -30,6 +30,14 @@ type Config[K cmp.Ordered] struct {
 	// clears evacuated old buckets (when no iterator may use them) and does
 	// not record overflow buckets in hmap.extra.
 	HasPointers bool
+
+	// ClearMarksEmpty makes Clear behave as Go 1.21 and later: mark every
+	// slot of both bucket arrays and their overflow chains emptyRest
+	// before dropping them, so that an iteration in progress ends
+	// (golang/go#59411). The default is Go 1.18's mapclear, after which
+	// an iterator still reading the old array or an overflow bucket can
+	// return keys the clear removed.
+	ClearMarksEmpty bool
 }
 
 // Map is the model of one classic Go map (hmap) with its buckets. Its
@@ -55,6 +63,7 @@ type Map[K cmp.Ordered, V any] struct {
 	rand        func() uint32
 	bucketSize  uint64
 	hasPointers bool
+	clearMarks  bool
 
 	observe func(Event)
 	ops     int // public operations so far
@@ -119,6 +128,7 @@ func New[K cmp.Ordered, V any](hint int, cfg Config[K], observe func(Event)) (*M
 		hash:        cfg.Hash,
 		rand:        cfg.Rand,
 		hasPointers: cfg.HasPointers,
+		clearMarks:  cfg.ClearMarksEmpty,
 		observe:     observe,
 	}
 	if m.hash == nil {
@@ -132,7 +142,6 @@ func New[K cmp.Ordered, V any](hint int, cfg Config[K], observe func(Event)) (*M
 	size = (size + ptrSize - 1) &^ (ptrSize - 1)
 	m.bucketSize = size + ptrSize
 
-	m.ops++
 	if hint < 0 || uint64(hint)*m.bucketSize/m.bucketSize != uint64(hint) {
 		hint = 0
 	}
@@ -299,3 +308,8 @@ func (m *Map[K, V]) hashOf(k K) uint64 {
 	}
 	return m.hash(k, uint64(m.hash0))
 }
+
+// Rand returns the random source the map draws from (Config.Rand, or the
+// generator made from Config.Seed), so that several maps can share one
+// stream as they share the runtime's fastrand.
+func (m *Map[K, V]) Rand() func() uint32 { return m.rand }

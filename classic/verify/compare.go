@@ -1,0 +1,109 @@
+package verify
+
+import "fmt"
+
+// diffRecords returns the differences between the real map's record and
+// the model's, all figures compared (RealHash mode).
+func diffRecords(real, model *Record) []string {
+	var d []string
+	add := func(name string, r, m any) {
+		d = append(d, fmt.Sprintf("%s: real %v, model %v", name, r, m))
+	}
+	if real.Found != model.Found || real.Found && (real.Key != model.Key || real.Val != model.Val) {
+		add("result (found key val)", fmt.Sprint(real.Found, real.Key, real.Val), fmt.Sprint(model.Found, model.Key, model.Val))
+	}
+	r, m := real.Map, model.Map
+	if r.Count != m.Count {
+		add("count", r.Count, m.Count)
+	}
+	if r.Flags != m.Flags {
+		add("flags", r.Flags, m.Flags)
+	}
+	if r.B != m.B {
+		add("B", r.B, m.B)
+	}
+	if r.Noverflow != m.Noverflow {
+		add("noverflow", r.Noverflow, m.Noverflow)
+	}
+	if r.Growing != m.Growing {
+		add("growing", r.Growing, m.Growing)
+	}
+	if r.SameSize != m.SameSize {
+		add("sameSize", r.SameSize, m.SameSize)
+	}
+	if r.Nevacuate != m.Nevacuate {
+		add("nevacuate", r.Nevacuate, m.Nevacuate)
+	}
+	if r.Free != m.Free {
+		add("free preallocated overflow buckets", r.Free, m.Free)
+	}
+	diffChains := func(name string, rc, mc []string) {
+		if len(rc) != len(mc) {
+			add(name+" length", len(rc), len(mc))
+			return
+		}
+		for i := range rc {
+			if rc[i] != mc[i] {
+				add(fmt.Sprintf("%s[%d] tophash", name, i), rc[i], mc[i])
+				return
+			}
+		}
+	}
+	diffChains("buckets", r.Buckets, m.Buckets)
+	diffChains("oldbuckets", r.Old, m.Old)
+	switch {
+	case (real.Iter == nil) != (model.Iter == nil):
+		add("iterator open", real.Iter != nil, model.Iter != nil)
+	case real.Iter != nil && *real.Iter != *model.Iter:
+		add("iterator", fmt.Sprintf("%+v", *real.Iter), fmt.Sprintf("%+v", *model.Iter))
+	}
+	return d
+}
+
+// diffIndependent compares the figures that do not depend on the hash
+// function (OwnHash mode): count and B.
+func diffIndependent(real, model *Record) []string {
+	var d []string
+	if real.Map.Count != model.Map.Count {
+		d = append(d, fmt.Sprintf("count: real %d, model %d", real.Map.Count, model.Map.Count))
+	}
+	if real.Map.B != model.Map.B {
+		d = append(d, fmt.Sprintf("B: real %d, model %d", real.Map.B, model.Map.B))
+	}
+	return d
+}
+
+// growths lists the operations at which a grow started, from a side's
+// records: B went up (doubling), or growing became true, or a grow in
+// progress was replaced by a new one within one operation (nevacuate went
+// back).
+type growth struct {
+	Op       int
+	SameSize bool
+}
+
+func growths(recs []Record) []growth {
+	var g []growth
+	var prev MapObs
+	for i, r := range recs {
+		m := r.Map
+		switch {
+		case m.B > prev.B && i > 0 || i == 0 && m.B > 0:
+			g = append(g, growth{Op: i})
+		case m.Growing && (!prev.Growing || m.Nevacuate < prev.Nevacuate):
+			g = append(g, growth{Op: i, SameSize: m.SameSize})
+		}
+		prev = m
+	}
+	return g
+}
+
+func doublingOps(g []growth) []int {
+	var ops []int
+	for _, x := range g {
+		if !x.SameSize {
+			ops = append(ops, x.Op)
+		}
+	}
+	return ops
+}
