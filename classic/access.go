@@ -12,7 +12,7 @@ func (m *Map[K, V]) Lookup(key K) (V, bool) {
 		return zero, false
 	}
 	if m.flags&FlagHashWriting != 0 {
-		m.throw("concurrent map read and map write")
+		m.throw("concurrent map read and map write", "read check")
 	}
 	e := ev(EvLookup)
 	e.Key = key

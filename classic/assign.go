@@ -8,7 +8,7 @@ package classic
 func (m *Map[K, V]) Insert(key K, elem V) {
 	m.ops++
 	if m.flags&FlagHashWriting != 0 {
-		m.throw("concurrent map writes")
+		m.throw("concurrent map writes", "entry check")
 	}
 	hash := m.hashOf(key)
 	m.opStart("assign", key)
@@ -101,7 +101,7 @@ func (m *Map[K, V]) writing(op string, key any) {
 // second writer would have toggled it off), then it is cleared.
 func (m *Map[K, V]) opEnd(op string, key any) {
 	if m.flags&FlagHashWriting == 0 {
-		m.throw("concurrent map writes")
+		m.throw("concurrent map writes", "exit check")
 	}
 	m.flags &^= FlagHashWriting
 	e := ev(EvOpEnd)

@@ -13,7 +13,7 @@ func (m *Map[K, V]) Delete(key K) {
 		return
 	}
 	if m.flags&FlagHashWriting != 0 {
-		m.throw("concurrent map writes")
+		m.throw("concurrent map writes", "entry check")
 	}
 	hash := m.hashOf(key)
 	m.opStart("delete", key)
@@ -124,7 +124,7 @@ func (m *Map[K, V]) Clear() {
 		return
 	}
 	if m.flags&FlagHashWriting != 0 {
-		m.throw("concurrent map writes")
+		m.throw("concurrent map writes", "entry check")
 	}
 	m.opStart("clear", nil)
 	m.flags ^= FlagHashWriting

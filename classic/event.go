@@ -168,7 +168,7 @@ func (e Event) String() string {
 	case EvIterCheck:
 		return fmt.Sprintf("iterator %d: mapiternext check passed (hashWriting clear)", e.Iter)
 	case EvThrow:
-		return "fatal error: " + e.Message
+		return fmt.Sprintf("fatal error: %s (%s)", e.Message, e.Reason)
 	}
 	return e.Kind.String()
 }

@@ -8,13 +8,14 @@ package classic
 // methods one after another never sees one, as in the runtime.
 type Fatal struct {
 	Message string
+	Check   string // which check fired: "entry check", "exit check", "read check", "iterator check", "invariant"
 }
 
 func (f *Fatal) Error() string { return "fatal error: " + f.Message }
 
-func (m *Map[K, V]) throw(msg string) {
+func (m *Map[K, V]) throw(msg, check string) {
 	e := ev(EvThrow)
-	e.Message = msg
+	e.Message, e.Reason = msg, check
 	m.emit(e)
-	panic(&Fatal{Message: msg})
+	panic(&Fatal{Message: msg, Check: check})
 }

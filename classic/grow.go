@@ -32,7 +32,7 @@ func (m *Map[K, V]) hashGrow() {
 
 	if m.extra != nil && m.extra.overflow != nil {
 		if m.extra.oldoverflow != nil {
-			m.throw("oldoverflow is not nil")
+			m.throw("oldoverflow is not nil", "invariant")
 		}
 		m.extra.oldoverflow = m.extra.overflow
 		m.extra.overflow = nil
@@ -92,7 +92,7 @@ func (m *Map[K, V]) evacuate(oldbucket uint64) {
 					continue
 				}
 				if top < MinTopHash {
-					m.throw("bad map state")
+					m.throw("bad map state", "invariant")
 				}
 				k := b.keys[i]
 				var useY uint8

@@ -102,7 +102,7 @@ func (it *Iter[K, V]) Next() bool {
 func (it *Iter[K, V]) next() {
 	m := it.m
 	if m.flags&FlagHashWriting != 0 {
-		m.throw("concurrent map iteration and map write")
+		m.throw("concurrent map iteration and map write", "iterator check")
 	}
 	e := ev(EvIterCheck)
 	e.Iter = it.id

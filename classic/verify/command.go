@@ -8,10 +8,12 @@ import (
 	"os/signal"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/interleave"
 	"github.com/mapsafe/mapsafe/internal/cli"
 )
 
 const usage = `usage: maplab classic -verify [-ops N] [-seed S] [-seeds K]
+       maplab classic -interleave
        maplab classic [-n N] [-seed S]
 
 With -verify, runs N generated operations (inserts, deletes, lookups, clears,
@@ -26,8 +28,13 @@ agree. Iteration guarantees are checked on both maps. Exits 1 on any
 mismatch. Needs gccgo and must run inside the mapsafe module (the gccgo
 probe is built from source).
 
-Without -verify, inserts keys 0..N-1 into the model and prints its events
-and final layout.
+With -interleave, runs a writer and a ranging goroutine over the model in
+every possible interleaving of their runtime steps, counts which end in a
+fatal error and why, and prints one fatal schedule and the same actions in
+one goroutine step by step.
+
+Otherwise, inserts keys 0..N-1 into the model and prints its events and
+final layout.
 
 flags:
 `
@@ -45,6 +52,7 @@ func Command(env cli.Env) error {
 	seed := fs.Uint64("seed", 1, "first seed")
 	seeds := fs.Int("seeds", 1, "number of seeds, from -seed on (-verify)")
 	n := fs.Int("n", 14, "keys to insert (without -verify)")
+	doInterleave := fs.Bool("interleave", false, "show when the runtime's hashWriting checks fire between two goroutines")
 	if err := fs.Parse(env.Args); err != nil {
 		if err == flag.ErrHelp {
 			return err
@@ -53,6 +61,12 @@ func Command(env cli.Env) error {
 	}
 	if fs.NArg() > 0 {
 		return cli.Usagef("classic: unexpected argument %q", fs.Arg(0))
+	}
+	if *doInterleave {
+		if *doVerify {
+			return cli.Usagef("classic: -interleave and -verify are separate modes")
+		}
+		return interleave.Demo(env.Stdout)
 	}
 	if !*doVerify {
 		if *n < 0 || *n > 1<<20 {
