@@ -72,7 +72,9 @@ func checkFunc(c *diag.Checker, r *engine.Result, guards guard.Guards, calls map
 	}
 }
 
-// readLockGuarding returns a lock held only shared at a that guards a's map.
+// readLockGuarding returns a lock that guards a's map and that the function
+// itself holds only shared at a (a callee's own RLock is the callee's
+// report), provided no lock guarding the map is held exclusively.
 func readLockGuarding(a engine.Access, guards guard.Guards) (engine.Held, bool) {
 	g, inferred := guards[a.TypeKey]
 	guarding := func(h engine.Held) bool {
@@ -83,7 +85,7 @@ func readLockGuarding(a engine.Access, guards guard.Guards) (engine.Held, bool) 
 			return engine.Held{}, false // a lock that guards the map is held exclusively
 		}
 	}
-	for _, h := range a.Locks {
+	for _, h := range a.Here {
 		if !h.Shared {
 			continue
 		}

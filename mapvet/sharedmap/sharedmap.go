@@ -109,11 +109,13 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 }
 
 // conflict returns an access in others to a's map that races with a: one
-// of the two writes, and no lock excludes the other.
+// of the two writes, and the two hold no lock in common. (A lock both hold
+// shared does not exclude them either, but a write under a read lock is
+// rlockwrite's report, not this check's.)
 func conflict(a engine.Access, others []engine.Access) *engine.Access {
 	for i := range others {
 		o := &others[i]
-		if o.Ref == a.Ref && (a.Kind == ops.Write || o.Kind == ops.Write) && !engine.Excludes(a.Locks, o.Locks) {
+		if o.Ref == a.Ref && (a.Kind == ops.Write || o.Kind == ops.Write) && !common(a.Locks, o.Locks) {
 			return o
 		}
 	}
@@ -129,12 +131,12 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 		if w.Kind != ops.Write || perIteration(w.Ref, g.Instr) {
 			continue
 		}
-		if !engine.Excludes(w.Locks, w.Locks) {
+		if len(w.Locks) == 0 {
 			return w, w // the same write in two instances
 		}
 		for j := range g.Accesses {
 			x := &g.Accesses[j]
-			if x.Ref == w.Ref && !engine.Excludes(w.Locks, x.Locks) {
+			if x.Ref == w.Ref && !common(w.Locks, x.Locks) {
 				return w, x
 			}
 		}
@@ -198,4 +200,14 @@ func fatal(a, b engine.Access) string {
 		return ops.Fatal(b.Kind)
 	}
 	return ops.Fatal(a.Kind)
+}
+
+// common reports whether some lock is held on both sides, in any mode.
+func common(s, t engine.LockSet) bool {
+	for _, h := range s {
+		if _, ok := t.Find(h.Lock); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -39,6 +39,9 @@ func Directives(f *ast.File) []Directive {
 			if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
 				continue // e.g. //mapvet:ignored: not ours
 			}
+			if i := strings.Index(rest, "//"); i >= 0 {
+				rest = rest[:i] // a comment after the directive
+			}
 			fields := strings.Fields(rest)
 			d := Directive{Pos: c.Pos()}
 			if len(fields) > 0 {
@@ -155,3 +158,7 @@ func Doc(src, name string) string {
 	}
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
+
+// Checks lists the names of mapvet's checks, the names a //mapvet:ignore
+// directive may use.
+var Checks = []string{"deferaccess", "rlockwrite", "sharedmap", "rangeinsert"}

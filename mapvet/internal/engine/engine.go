@@ -29,11 +29,15 @@
 package engine
 
 import (
+	"go/build"
 	"go/token"
+	"path/filepath"
 	"reflect"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -97,18 +101,48 @@ func (e *Engine) summary(fn *ssa.Function) *Summary {
 }
 
 // Analyzer runs the engine over a package. Its result is *Engine.
+//
+// It builds the package's SSA form by running buildssa's Run itself rather
+// than listing buildssa in Requires: the engine exports facts, so it runs on
+// every dependency of the packages checked, and building SSA for all of the
+// standard library (runtime included) would cost more than the checks. The
+// standard library's summaries are not computed unless the -std flag is
+// set (mapvet sets it when it checks standard packages themselves); the
+// library functions that touch a map argument are known to package ops.
 var Analyzer = &analysis.Analyzer{
 	Name:       "mapflow",
 	Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
 	URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
-	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+	Requires:   []*analysis.Analyzer{ctrlflow.Analyzer},
 	ResultType: reflect.TypeFor[*Engine](),
 	FactTypes:  []analysis.Fact{new(SummaryFact)},
 	Run:        run,
 }
 
+var analyzeStd bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&analyzeStd, "std", false, "also analyze standard library packages (needed when they are checked themselves)")
+}
+
+// IsStd reports whether the files of a package are in GOROOT/src.
+func IsStd(fset *token.FileSet, pass *analysis.Pass) bool {
+	if len(pass.Files) == 0 {
+		return false
+	}
+	name := fset.File(pass.Files[0].Pos()).Name()
+	return strings.HasPrefix(filepath.ToSlash(name), filepath.ToSlash(build.Default.GOROOT)+"/src/")
+}
+
 func run(pass *analysis.Pass) (any, error) {
-	ssainfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	if len(pass.Files) == 0 || !analyzeStd && IsStd(pass.Fset, pass) {
+		return New(pass.Fset, nil, nil, nil), nil
+	}
+	res, err := buildssa.Analyzer.Run(pass)
+	if err != nil {
+		return nil, err
+	}
+	ssainfo := res.(*buildssa.SSA)
 	e := New(pass.Fset, ssainfo.Pkg, ssainfo.SrcFuncs, func(fn *ssa.Function) *Summary {
 		obj := fn.Object()
 		if obj == nil {

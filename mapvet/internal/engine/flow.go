@@ -88,6 +88,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	if ci := a.calls[instr]; ci != nil {
 		if rec {
 			for _, acc := range ci.sum.Accesses {
+				acc.Here = st.locks
 				acc.Locks = st.locks.Union(acc.Locks)
 				a.record(st, acc)
 			}
@@ -107,6 +108,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	if rec {
 		for _, op := range ops.MapOps(instr) {
 			for _, acc := range a.access(op, st.locks) {
+				acc.Here = st.locks
 				a.record(st, acc)
 			}
 		}

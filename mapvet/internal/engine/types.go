@@ -23,6 +23,7 @@ type Access struct {
 	Where   string    // where the operation itself is, "file.go:12"
 	Call    string    // "" when the function does it itself; else the call it happens in, e.g. "s.add"
 	Locks   LockSet   // locks held while it happens
+	Here    LockSet   // of those, the ones the reported function holds itself (at the access, or at the call leading to it)
 	Fresh   bool      // the map or the struct holding it was allocated in this same function
 }
 

@@ -74,3 +74,10 @@ func writeAfterStart() {
 	go func() { _ = cfg["a"] }()
 	cfg["c"] = "d" // want `write to cfg may run while the goroutine started at a.go:74 reads it at a.go:74`
 }
+
+// A directive without a reason suppresses nothing.
+func unreasoned() {
+	m := map[int]int{}
+	go func() { m[1] = 1 }()
+	_ = m[1] //mapvet:ignore sharedmap // want `read of m may run while the goroutine started at a.go:81`
+}
