@@ -149,8 +149,11 @@ func (t *trial) both(ctx context.Context, exp string, okExit ...int) (sides, err
 	if err != nil {
 		return s, fmt.Errorf("%s on gccgo: %w", what, err)
 	}
-	rt, _ := res.Line("runtime:")
-	t.record(what, "gccgo "+rt+" (classic map)", res)
+	label := "gccgo (classic map)"
+	if rt, ok := res.Line("runtime:"); ok {
+		label = "gccgo: " + rt
+	}
+	t.record(what, label, res)
 	if err := probeFailed(res, okExit); err != nil {
 		return s, fmt.Errorf("%s on gccgo: %w", what, err)
 	}
