@@ -127,7 +127,7 @@ func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
 // named in this function's namespace.
 func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	sum := a.e.summary(s.Fn)
-	sub := substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
+	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
 	g := &Goroutine{
 		How:      s.How,
 		Pos:      s.Pos,
@@ -190,7 +190,7 @@ func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 		return nil
 	}
 	name := a.callName(callee, c)
-	return &callInfo{sum: substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, name, pos), name: name}
+	return &callInfo{sum: a.e.substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, name, pos), name: name}
 }
 
 func (a *funcAnalysis) callName(callee *ssa.Function, c *ssa.CallCommon) string {
@@ -199,7 +199,7 @@ func (a *funcAnalysis) callName(callee *ssa.Function, c *ssa.CallCommon) string 
 		return "the func literal"
 	case callee.Signature.Recv() != nil && len(c.Args) > 0:
 		if rs := ref.Of(c.Args[0]); len(rs) == 1 {
-			if n := rs[0].Name(a.fn); !strings.HasPrefix(n, "the ") {
+			if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
 				return n + "." + callee.Name()
 			}
 		}
@@ -226,7 +226,7 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	for _, r := range ref.Of(op.Map) {
 		out = append(out, Access{
 			Ref:     r,
-			Name:    r.Name(a.fn),
+			Name:    a.e.Name(r, a.fn),
 			TypeKey: key,
 			Kind:    op.Kind,
 			Verb:    op.Verb,

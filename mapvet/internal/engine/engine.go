@@ -29,12 +29,14 @@
 package engine
 
 import (
+	"go/ast"
 	"go/build"
 	"go/token"
 	"path/filepath"
 	"reflect"
 	"strings"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/analysis/passes/ctrlflow"
@@ -50,6 +52,56 @@ type Engine struct {
 	// imported returns the summary of a function of another package, or nil.
 	imported func(*ssa.Function) *Summary
 	funcs    []*ssa.Function
+	// names maps the position of a value's expression (a make call's or
+	// any call's parenthesis, a composite literal's brace) to the variable
+	// the source assigns it to, for naming maps the SSA form keeps nameless.
+	names map[token.Pos]string
+}
+
+// Name renders r for messages, in fn's namespace.
+func (e *Engine) Name(r ref.Ref, fn *ssa.Function) string {
+	if r.Kind == ref.Local && r.Value != nil {
+		if n, ok := e.names[r.Value.Pos()]; ok {
+			return r.Render(n)
+		}
+	}
+	return r.Name(fn)
+}
+
+// indexNames fills e.names from the files' assignments and declarations.
+func (e *Engine) indexNames(files []*ast.File) {
+	e.names = map[token.Pos]string{}
+	add := func(lhs *ast.Ident, rhs ast.Expr) {
+		if lhs == nil || lhs.Name == "_" {
+			return
+		}
+		switch x := ast.Unparen(rhs).(type) {
+		case *ast.CallExpr:
+			e.names[x.Lparen] = lhs.Name
+		case *ast.CompositeLit:
+			e.names[x.Lbrace] = lhs.Name
+		}
+	}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				if len(n.Lhs) == len(n.Rhs) {
+					for i, l := range n.Lhs {
+						id, _ := l.(*ast.Ident)
+						add(id, n.Rhs[i])
+					}
+				}
+			case *ast.ValueSpec:
+				if len(n.Names) == len(n.Values) {
+					for i, id := range n.Names {
+						add(id, n.Values[i])
+					}
+				}
+			}
+			return true
+		})
+	}
 }
 
 // New returns an engine for pkg. imported may be nil.
@@ -154,6 +206,7 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 		return f.summary()
 	})
+	e.indexNames(pass.Files)
 	for _, fn := range ssainfo.SrcFuncs {
 		r := e.Result(fn)
 		obj := fn.Object()

@@ -160,7 +160,7 @@ func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
 	if len(rs) != 1 {
 		return
 	}
-	st.locks = st.locks.With(Held{Lock: rs[0], Key: ref.TypeKey(op.Obj), Shared: shared, Name: rs[0].Name(a.fn)})
+	st.locks = st.locks.With(Held{Lock: rs[0], Key: ref.TypeKey(op.Obj), Shared: shared, Name: a.e.Name(rs[0], a.fn)})
 }
 
 func (a *funcAnalysis) unlock(st *state, r ref.Ref, rec bool) {

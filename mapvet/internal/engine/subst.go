@@ -12,21 +12,21 @@ import (
 // variables. When call is not empty the accesses are marked as happening in
 // that call, at pos. Accesses whose map cannot be named in the caller are
 // dropped: they are the callee's own business.
-func substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) *Summary {
+func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) *Summary {
 	out := &Summary{
-		Accesses: substAccesses(s.Accesses, params, frees, caller, call, pos),
+		Accesses: e.substAccesses(s.Accesses, params, frees, caller, call, pos),
 		Dones:    substRefs(s.Dones, params, frees),
 		Sends:    substRefs(s.Sends, params, frees),
 		Waits:    substRefs(s.Waits, params, frees),
 		Recvs:    substRefs(s.Recvs, params, frees),
-		Acquires: substLocks(s.Acquires, params, frees, caller),
+		Acquires: e.substLocks(s.Acquires, params, frees, caller),
 		Releases: substRefs(s.Releases, params, frees),
 	}
 	for _, sp := range s.Spawns {
 		out.Spawns = append(out.Spawns, &Goroutine{
 			How:      sp.How,
 			Where:    sp.Where,
-			Accesses: substAccesses(sp.Accesses, params, frees, caller, "", token.NoPos),
+			Accesses: e.substAccesses(sp.Accesses, params, frees, caller, "", token.NoPos),
 			Dones:    substRefs(sp.Dones, params, frees),
 			Sends:    substRefs(sp.Sends, params, frees),
 			Groups:   substRefs(sp.Groups, params, frees),
@@ -36,14 +36,14 @@ func substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa.Function, c
 	return out
 }
 
-func substAccesses(accs []Access, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) []Access {
+func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller *ssa.Function, call string, pos token.Pos) []Access {
 	var out []Access
 	for _, acc := range accs {
 		for _, r := range ref.Subst(acc.Ref, params, frees) {
 			n := acc
 			n.Ref = r
-			n.Name = r.Name(caller)
-			n.Locks = substLocks(acc.Locks, params, frees, caller)
+			n.Name = e.Name(r, caller)
+			n.Locks = e.substLocks(acc.Locks, params, frees, caller)
 			n.Fresh = false
 			if call != "" {
 				n.Call = call
@@ -69,12 +69,12 @@ func substRefs(rs []ref.Ref, params, frees [][]ref.Ref) []ref.Ref {
 
 // substLocks keeps a lock only when the caller can name it exactly: a set
 // of locks held on every path cannot contain "one of these two".
-func substLocks(ls LockSet, params, frees [][]ref.Ref, caller *ssa.Function) LockSet {
+func (e *Engine) substLocks(ls LockSet, params, frees [][]ref.Ref, caller *ssa.Function) LockSet {
 	var out LockSet
 	for _, h := range ls {
 		if s := ref.Subst(h.Lock, params, frees); len(s) == 1 {
 			h.Lock = s[0]
-			h.Name = s[0].Name(caller)
+			h.Name = e.Name(s[0], caller)
 			out = out.With(h)
 		}
 	}

@@ -108,6 +108,10 @@ func (r Ref) String() string {
 // Name renders r the way a Go programmer would write it, for messages.
 // fn is the function whose namespace r is in (for parameter names).
 func (r Ref) Name(fn *ssa.Function) string {
+	return r.Render(r.rootName(fn))
+}
+
+func (r Ref) rootName(fn *ssa.Function) string {
 	var root string
 	switch r.Kind {
 	case Global:
@@ -125,8 +129,13 @@ func (r Ref) Name(fn *ssa.Function) string {
 	case Local:
 		root = localName(r.Value)
 	default:
-		return "?"
+		root = "?"
 	}
+	return root
+}
+
+// Render renders r's path after the given name for its root.
+func (r Ref) Render(root string) string {
 	var b strings.Builder
 	b.WriteString(root)
 	for _, step := range splitPath(r.Path) {
@@ -219,7 +228,11 @@ func Subst(r Ref, params, frees [][]Ref) []Ref {
 	}
 	out := make([]Ref, 0, len(base[r.Index]))
 	for _, b := range base[r.Index] {
-		out = append(out, b.Append(r.Path))
+		for _, s := range simplify(b.Append(r.Path), 0) {
+			if !contains(out, s) {
+				out = append(out, s)
+			}
+		}
 	}
 	return out
 }

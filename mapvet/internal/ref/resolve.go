@@ -17,14 +17,109 @@ const maxPath = 64
 func Of(v ssa.Value) []Ref {
 	var out []Ref
 	of(v, map[ssa.Value]bool{}, func(r Ref) {
-		for _, o := range out {
-			if o == r {
-				return
+		for _, s := range simplify(r, 0) {
+			if !contains(out, s) {
+				out = append(out, s)
 			}
 		}
-		out = append(out, r)
 	})
 	return out
+}
+
+func contains(rs []Ref, r Ref) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// simplify replaces a load from a variable that is assigned exactly once
+// by the value assigned. go/ssa keeps every variable a closure captures in
+// an Alloc, parameters included; without this a captured parameter would be
+// a local of the function, and a map made, stored in a variable and
+// captured would have two names (the make site, and the variable).
+func simplify(r Ref, depth int) []Ref {
+	if r.Kind != Local || depth > 4 || len(r.Path) == 0 || r.Path[0] != '*' {
+		return []Ref{r}
+	}
+	alloc, ok := r.Value.(*ssa.Alloc)
+	if !ok {
+		return []Ref{r}
+	}
+	stored := singleStore(alloc)
+	if stored == nil {
+		return []Ref{r}
+	}
+	var out []Ref
+	of(stored, map[ssa.Value]bool{}, func(x Ref) {
+		for _, s := range simplify(x.Append(r.Path[1:]), depth+1) {
+			if !contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	})
+	return out
+}
+
+// singleStore returns the value stored in alloc when that is the only store
+// to it anywhere: its other uses are loads, and bindings of closures that
+// only load it.
+func singleStore(alloc *ssa.Alloc) ssa.Value {
+	var stored ssa.Value
+	for _, u := range *alloc.Referrers() {
+		switch u := u.(type) {
+		case *ssa.Store:
+			if u.Addr != alloc || stored != nil {
+				return nil
+			}
+			stored = u.Val
+		case *ssa.UnOp:
+			if u.Op != token.MUL {
+				return nil
+			}
+		case *ssa.MakeClosure:
+			if !onlyLoaded(u, alloc, 0) {
+				return nil
+			}
+		case *ssa.DebugRef:
+		default:
+			return nil
+		}
+	}
+	return stored
+}
+
+// onlyLoaded reports whether the closure made by mc only loads the free
+// variable that v is bound to.
+func onlyLoaded(mc *ssa.MakeClosure, v ssa.Value, depth int) bool {
+	fn, ok := mc.Fn.(*ssa.Function)
+	if !ok || depth > 4 {
+		return false
+	}
+	for i, b := range mc.Bindings {
+		if b != v {
+			continue
+		}
+		fv := fn.FreeVars[i]
+		for _, u := range *fv.Referrers() {
+			switch u := u.(type) {
+			case *ssa.UnOp:
+				if u.Op != token.MUL {
+					return false
+				}
+			case *ssa.MakeClosure:
+				if !onlyLoaded(u, fv, depth+1) {
+					return false
+				}
+			case *ssa.DebugRef:
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {

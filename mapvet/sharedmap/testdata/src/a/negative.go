@@ -77,6 +77,7 @@ func perIteration(shards []map[int]int) {
 			shard[0] = 1
 		}()
 	}
+	wg.Wait()
 	for i := range shards {
 		wg.Add(1)
 		go func() {
