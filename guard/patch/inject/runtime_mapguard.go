@@ -1,0 +1,359 @@
+//go:build ignore
+
+// This file is the runtime half of mapguard. The patcher (guard/patch) adds
+// it to the runtime package through go build -overlay, with the build
+// constraint above removed and a header naming the Go version and patch
+// version. It is never compiled as part of mapsafe itself.
+//
+// internal/runtime/maps calls in here at three kinds of places:
+//
+//   - guardBegin / guardEnd around every write (the toggles of Map.writing):
+//     record which goroutine writes which map, from where;
+//   - guardFatal instead of fatal at every "concurrent map ..." site: print
+//     the other side, then the stock fatal error;
+//   - guardIterInit / guardIterNext (strict mode only): note a range's start
+//     and check, at each step, for writes by other goroutines in between.
+//
+// The state lives in a side table indexed by a hash of the map's address,
+// because the map header's size is fixed by the compiler. A slot keeps the
+// latest write of each of the last two goroutines that wrote the map. Slots are direct-mapped: a map whose slot was taken over by
+// another map loses its history (the report says so, it never guesses).
+
+package runtime
+
+import (
+	"internal/goarch"
+	"internal/runtime/sys"
+	"unsafe"
+)
+
+// mapguardFrames is how many return addresses a write records. Six reach
+// from the maps function through the deepest wrapper chain to the user's
+// frame: maps.(*Map).Delete <- runtime.mapdelete <- runtime.reflect_mapdelete
+// <- reflect.Value.SetMapIndex <- user.
+const mapguardFrames = 6
+
+// mapguardSlotBits sets the side table to 1024 slots of 192 bytes.
+const mapguardSlotBits = 10
+
+// mapguardWrite is one recorded write.
+type mapguardWrite struct {
+	goid   uint64
+	gp     guintptr // g structs are never freed, so a uintptr is safe
+	stamp  uint64   // slot sequence number at the write's start; 0 = empty
+	active uint64   // 1 between guardBegin and guardEnd
+	pcs    [mapguardFrames]uintptr
+}
+
+// mapguardSlot holds the latest write of each of the last two goroutines
+// to write its map. A goroutine only ever writes its own entry (or, when it
+// has none, the older one), so two goroutines racing on a map record
+// themselves in different entries instead of overwriting each other.
+type mapguardSlot struct {
+	m    uintptr // map address; kept as an integer so no map is kept alive
+	seed uintptr // the map's hash seed after the last recorded write
+	seq  uint64
+	w    [2]mapguardWrite
+	_    [192 - 3*8 - 2*10*8]byte
+}
+
+var mapguardSlots [1 << mapguardSlotBits]mapguardSlot
+
+//go:nosplit
+func mapguardSlotOf(m unsafe.Pointer) *mapguardSlot {
+	h := uint64(uintptr(m)) * 0x9E3779B97F4A7C15
+	return &mapguardSlots[h>>(64-mapguardSlotBits)]
+}
+
+// mapguard_begin records the start of a write to m by this goroutine. It
+// runs just before the write sets Map.writing.
+//
+//go:linkname mapguard_begin internal/runtime/maps.guardBegin
+//go:nosplit
+func mapguard_begin(m unsafe.Pointer, seed uintptr) {
+	gp := getg()
+	s := mapguardSlotOf(m)
+	if s.m != uintptr(m) || s.seed != seed {
+		// Another map's slot, or a new map at a reused address (a new
+		// map has a new random seed): the history is not this map's.
+		s.m = uintptr(m)
+		s.seed = seed
+		s.w[0].stamp = 0
+		s.w[1].stamp = 0
+	}
+	s.seq++
+	w := &s.w[0]
+	switch {
+	case s.w[0].goid == gp.goid && s.w[0].stamp != 0:
+	case s.w[1].goid == gp.goid && s.w[1].stamp != 0:
+		w = &s.w[1]
+	case s.w[1].stamp < s.w[0].stamp:
+		w = &s.w[1]
+	}
+	w.goid = gp.goid
+	w.gp.set(gp)
+	w.stamp = s.seq
+	w.active = 1
+
+	// Return addresses, by frame pointers, kept inside this goroutine's
+	// stack (a cgo callback's chain leaves it and ends the walk there).
+	pc0 := sys.GetCallerPC()
+	w.pcs[0] = pc0
+	n := 1
+	fp := getfp()
+	lo, hi := gp.stack.lo, gp.stack.hi
+	if fp >= lo && fp+2*goarch.PtrSize <= hi && *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize)) == pc0 {
+		// This function has a frame of its own: step over it.
+		fp = *(*uintptr)(unsafe.Pointer(fp))
+	}
+	for ; n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi; n++ {
+		w.pcs[n] = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
+		fp = *(*uintptr)(unsafe.Pointer(fp))
+	}
+	for ; n < mapguardFrames; n++ {
+		w.pcs[n] = 0
+	}
+}
+
+// mapguard_end records the end of a write. It runs just after the write
+// clears Map.writing.
+//
+//go:linkname mapguard_end internal/runtime/maps.guardEnd
+//go:nosplit
+func mapguard_end(m unsafe.Pointer, seed uintptr) {
+	s := mapguardSlotOf(m)
+	if s.m != uintptr(m) {
+		return
+	}
+	s.seed = seed // clear and delete-to-empty change the seed
+	goid := getg().goid
+	if s.w[0].goid == goid {
+		s.w[0].active = 0
+	}
+	if s.w[1].goid == goid {
+		s.w[1].active = 0
+	}
+}
+
+// mapguardOther returns a copy of the record of the other side: the write
+// in progress by another goroutine, or else the latest write by another
+// goroutine, or an empty record (stamp 0).
+func mapguardOther(s *mapguardSlot, m unsafe.Pointer, seed uintptr, goid uint64) (w mapguardWrite, inProgress bool) {
+	if s.m != uintptr(m) {
+		return w, false
+	}
+	a, b := s.w[0], s.w[1] // copies: the slot keeps changing
+	if b.stamp > a.stamp {
+		a, b = b, a // a is the newer
+	}
+	for _, c := range [2]*mapguardWrite{&a, &b} {
+		if c.stamp != 0 && c.goid != goid && c.active != 0 {
+			return *c, true
+		}
+	}
+	if s.seed != seed {
+		// The seed moved since the last recorded write: the records
+		// may be of an earlier map at this address.
+		return w, false
+	}
+	for _, c := range [2]*mapguardWrite{&a, &b} {
+		if c.stamp != 0 && c.goid != goid {
+			return *c, false
+		}
+	}
+	return w, false
+}
+
+// mapguard_fatal replaces fatal(msg) at every "concurrent map ..." site.
+//
+//go:linkname mapguard_fatal internal/runtime/maps.guardFatal
+func mapguard_fatal(m unsafe.Pointer, seed uintptr, msg string) {
+	other, inProgress := mapguardOther(mapguardSlotOf(m), m, seed, getg().goid)
+	mapguardReport(msg, &other, inProgress, false)
+	fatal(msg)
+}
+
+// The strict mode's table: per goroutine and map, the slot sequence number
+// at the range's last step. Keyed by goroutine and map rather than by the
+// iterator's address, because the iterator lives on a stack that can move.
+type mapguardIter struct {
+	goid uint64
+	m    uintptr
+	seen uint64
+}
+
+const mapguardIterBits = 8
+
+var mapguardIters [1 << mapguardIterBits]mapguardIter
+
+//go:nosplit
+func mapguardIterOf(goid uint64, m unsafe.Pointer) *mapguardIter {
+	h := (uint64(uintptr(m)) ^ goid*0xBF58476D1CE4E5B9) * 0x9E3779B97F4A7C15
+	return &mapguardIters[h>>(64-mapguardIterBits)]
+}
+
+// mapguard_iterInit runs at the end of Iter.Init for a non-empty map.
+//
+//go:linkname mapguard_iterInit internal/runtime/maps.guardIterInit
+//go:nosplit
+func mapguard_iterInit(m unsafe.Pointer) {
+	gp := getg()
+	e := mapguardIterOf(gp.goid, m)
+	e.goid = gp.goid
+	e.m = uintptr(m)
+	e.seen = mapguardSlotOf(m).seq
+}
+
+// mapguard_iterNext runs in Iter.Next after the stock check. A write by
+// another goroutine recorded since the previous step (or Init) is reported
+// even though it did not overlap a step.
+//
+//go:linkname mapguard_iterNext internal/runtime/maps.guardIterNext
+func mapguard_iterNext(m unsafe.Pointer) {
+	gp := getg()
+	e := mapguardIterOf(gp.goid, m)
+	if e.goid != gp.goid || e.m != uintptr(m) {
+		return // a range this goroutine did not start, or an evicted entry
+	}
+	s := mapguardSlotOf(m)
+	seq := s.seq
+	if s.m == uintptr(m) {
+		a, b := s.w[0], s.w[1]
+		var other *mapguardWrite
+		switch {
+		case a.stamp > e.seen && a.goid != gp.goid:
+			other = &a
+		case b.stamp > e.seen && b.goid != gp.goid:
+			other = &b
+		}
+		if other != nil {
+			const msg = "concurrent map iteration and map write"
+			mapguardReport(msg, other, other.active != 0, true)
+			fatal(msg)
+		}
+	}
+	e.seen = seq
+}
+
+// mapguardReport prints who was on the other side, before the stock fatal
+// error that the caller raises next. It stops the world when that is safe,
+// so the other goroutine's stack can be printed, and leaves it stopped:
+// fatal does not need it running.
+func mapguardReport(msg string, w *mapguardWrite, inProgress, strict bool) {
+	gp := getg()
+	level, _, _ := gotraceback()
+	mp := gp.m
+	canStop := w.stamp != 0 && level > 0 && gp == mp.curg && mp.locks == 0 &&
+		mp.mallocing == 0 && mp.preemptoff == "" && mp.p != 0 &&
+		panicking.Load() == 0 && debug.asyncpreemptoff == 0
+	if canStop {
+		stopTheWorld(stwAllGoroutinesStack)
+	}
+
+	printlock()
+	print("mapguard: ", msg)
+	if w.stamp == 0 {
+		print(": no write to this map by another goroutine is on record ",
+			"(its record was taken over by another map, or the map was cleared)\n\n")
+		printunlock()
+		return
+	}
+	switch {
+	case strict:
+		print(": goroutine ", w.goid, " wrote this map between two steps of this goroutine's range (mapguard strict mode)\n")
+	case inProgress:
+		print(": the other side is goroutine ", w.goid, ", whose write to this map was in progress\n")
+	default:
+		print(": the other side is goroutine ", w.goid, ", the last other goroutine to write this map\n")
+	}
+	name, file, line := mapguardSite(w, level)
+	print("mapguard: goroutine ", w.goid, " wrote at ", name, " (", file, ":", line, ")\n")
+
+	print("\nmapguard: goroutine ", w.goid, " at that write:\n")
+	mapguardPrintFrames(w, level)
+
+	ogp := w.gp.ptr()
+	switch {
+	case level == 0:
+	case !canStop:
+		print("\nmapguard: goroutine ", w.goid, " now: not shown (the world could not be stopped here)\n")
+	default:
+		print("\nmapguard: goroutine ", w.goid, " now:\n")
+		systemstack(func() {
+			status := readgstatus(ogp) &^ _Gscan
+			if ogp.goid != w.goid || status == _Gdead {
+				print("goroutine ", w.goid, " has exited\n")
+				return
+			}
+			goroutineheader(ogp)
+			if status == _Grunning && ogp.m != getg().m && ogp.syscallsp == 0 {
+				print("\tgoroutine running on other thread; stack unavailable\n")
+				return
+			}
+			traceback(^uintptr(0), ^uintptr(0), 0, ogp)
+		})
+	}
+	print("\n")
+	printunlock()
+}
+
+// mapguardHidden reports whether a frame is the runtime's own, hidden from
+// tracebacks below GOTRACEBACK=system.
+func mapguardHidden(name string, level int32) bool {
+	return level < 2 && (mapguardHasPrefix(name, "runtime.") || mapguardHasPrefix(name, "internal/runtime/"))
+}
+
+func mapguardHasPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && s[:len(prefix)] == prefix
+}
+
+// mapguardSite returns the write's site: the first recorded frame that is
+// neither the runtime's nor reflect's.
+func mapguardSite(w *mapguardWrite, level int32) (name, file string, line int) {
+	name, file = "?", "?"
+	for _, retPC := range w.pcs {
+		if retPC == 0 {
+			break
+		}
+		f := findfunc(retPC - 1)
+		if !f.valid() {
+			continue
+		}
+		u, uf := newInlineUnwinder(f, retPC-1)
+		for ; uf.valid(); uf = u.next(uf) {
+			n := funcNameForPrint(u.srcFunc(uf).name())
+			if mapguardHidden(n, 0) || mapguardHasPrefix(n, "reflect.") {
+				continue
+			}
+			file, line = u.fileLine(uf)
+			return n, file, line
+		}
+	}
+	return name, file, 0
+}
+
+// mapguardPrintFrames prints the recorded frames like a traceback.
+func mapguardPrintFrames(w *mapguardWrite, level int32) {
+	for _, retPC := range w.pcs {
+		if retPC == 0 {
+			return
+		}
+		f := findfunc(retPC - 1)
+		if !f.valid() {
+			print("?()\n\t?:0 pc=", hex(retPC), "\n")
+			continue
+		}
+		u, uf := newInlineUnwinder(f, retPC-1)
+		for ; uf.valid(); uf = u.next(uf) {
+			n := funcNameForPrint(u.srcFunc(uf).name())
+			if mapguardHidden(n, level) {
+				continue
+			}
+			file, line := u.fileLine(uf)
+			print(n, "(...)\n\t", file, ":", line, "\n")
+		}
+	}
+	if w.pcs[mapguardFrames-1] != 0 {
+		print("...recorded frames end here\n")
+	}
+}

@@ -1,0 +1,3 @@
+module racer
+
+go 1.26
