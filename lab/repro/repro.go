@@ -181,7 +181,7 @@ func (o Options) Validate() error {
 	if o.Procs < 0 {
 		return fmt.Errorf("procs %d: want 0 (at least 2) or a positive count", o.Procs)
 	}
-	if o.KeySize < 0 || o.KeySize > 1<<20 {
+	if o.KeySize != 0 && (o.KeySize < 8 || o.KeySize > 1<<20) {
 		return fmt.Errorf("key size %d: want 8 to 1048576 bytes", o.KeySize)
 	}
 	if o.Timeout < 0 {

@@ -72,7 +72,7 @@ func TestOneProcNeverCrashes(t *testing.T) {
 }
 
 func TestOptionsValidate(t *testing.T) {
-	for _, o := range []Options{{Keys: "float"}, {Procs: -1}, {KeySize: -5}, {KeySize: 2 << 20}, {Timeout: -time.Second}} {
+	for _, o := range []Options{{Keys: "float"}, {Procs: -1}, {KeySize: -5}, {KeySize: 7}, {KeySize: 2 << 20}, {Timeout: -time.Second}} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%+v: no error", o)
 		}
