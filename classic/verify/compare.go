@@ -76,19 +76,22 @@ func diffIndependent(real, model *Record) []string {
 // growths lists the operations at which a grow started, from a side's
 // records: B went up (doubling), or growing became true, or a grow in
 // progress was replaced by a new one within one operation (nevacuate went
-// back).
+// back). A new map (OpNew) starts over. A same-size grow that starts and
+// ends within one write (two old buckets) leaves no trace in the records;
+// SeedResult counts same-size grows from the model's events instead.
 type growth struct {
 	Op       int
 	SameSize bool
 }
 
-func growths(recs []Record) []growth {
+func growths(ops []Op, recs []Record) []growth {
 	var g []growth
 	var prev MapObs
 	for i, r := range recs {
 		m := r.Map
 		switch {
-		case m.B > prev.B && i > 0 || i == 0 && m.B > 0:
+		case ops[i].Kind == OpNew:
+		case m.B > prev.B:
 			g = append(g, growth{Op: i})
 		case m.Growing && (!prev.Growing || m.Nevacuate < prev.Nevacuate):
 			g = append(g, growth{Op: i, SameSize: m.SameSize})

@@ -54,16 +54,17 @@ func newModelSide(mode HashMode, seed uint64) (*modelSide, error) {
 		s.cfg.Hash = s.realHash
 		s.cfg.Rand = s.realRand
 	}
-	if err := s.newMap(); err != nil {
+	if err := s.newMap(0); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// newMap starts over with a new empty map (make). In OwnHash mode the
-// random source carries on from the previous map, as fastrand does.
-func (s *modelSide) newMap() error {
-	m, err := classic.New[int, int](0, s.cfg, func(e classic.Event) {
+// newMap starts over with a new empty map (make with a size hint). In
+// OwnHash mode the random source carries on from the previous map, as
+// fastrand does.
+func (s *modelSide) newMap(hint int) error {
+	m, err := classic.New[int, int](hint, s.cfg, func(e classic.Event) {
 		if e.Kind == classic.EvGrowStart && e.SameSize {
 			s.sameSize++
 		}
@@ -143,7 +144,7 @@ func (s *modelSide) apply(i int, op Op, real *Record) (Record, error) {
 	case OpIterEnd:
 		s.it = nil
 	case OpNew:
-		if err := s.newMap(); err != nil {
+		if err := s.newMap(op.Key); err != nil {
 			return rec, err
 		}
 	default:

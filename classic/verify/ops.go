@@ -20,10 +20,11 @@ const (
 	OpIterStart OpKind = 'r' // start an iteration and take its first key
 	OpIterNext  OpKind = 'n' // the iteration's next key (nothing once exhausted)
 	OpIterEnd   OpKind = 'e' // abandon the iteration
-	OpNew       OpKind = 'm' // m = map[int]int{}: start over with a new, empty map (ends any iteration)
+	OpNew       OpKind = 'm' // m = make(map[int]int, Key): a new, empty map sized for Key keys (ends any iteration)
 )
 
-// Op is one operation. Key and Val are used by insert, delete and lookup.
+// Op is one operation. Key and Val are used by insert, delete and lookup;
+// Key is the size hint of a new map.
 type Op struct {
 	Kind OpKind
 	Key  int
@@ -34,7 +35,7 @@ func (o Op) String() string {
 	switch o.Kind {
 	case OpInsert:
 		return fmt.Sprintf("i %d %d", o.Key, o.Val)
-	case OpDelete, OpLookup:
+	case OpDelete, OpLookup, OpNew:
 		return fmt.Sprintf("%c %d", o.Kind, o.Key)
 	}
 	return string(o.Kind)
@@ -68,9 +69,9 @@ func ParseOps(r io.Reader) ([]Op, error) {
 		switch o.Kind {
 		case OpInsert:
 			want = 2
-		case OpDelete, OpLookup:
+		case OpDelete, OpLookup, OpNew:
 			want = 1
-		case OpClear, OpIterStart, OpIterNext, OpIterEnd, OpNew:
+		case OpClear, OpIterStart, OpIterNext, OpIterEnd:
 		default:
 			return nil, fmt.Errorf("line %d: unknown operation %q", line, f[0])
 		}
@@ -137,6 +138,10 @@ func threshold(b uint8) int {
 	return 13 << (b - 1)
 }
 
+// hints are the size hints of new maps: none, and hints just under and
+// over growth points, up to B=7 (with preallocated overflow buckets).
+var hints = []int{0, 0, 0, 8, 9, 13, 14, 27, 52, 53, 104, 105, 400, 833}
+
 func (g *gen) phase(budget int) {
 	switch x := g.r.IntN(100); {
 	case x < 15: // fill across the next growth point, up to maxB
@@ -152,11 +157,13 @@ func (g *gen) phase(budget int) {
 		g.churn(min(budget, 200+g.r.IntN(800)))
 	case x < 42:
 		g.drain(g.r.IntN(max(1, len(g.live)/2)), budget)
-	case x < 46: // a new map: B starts again from 0
-		g.add(Op{Kind: OpNew})
+	case x < 46: // a new map, sometimes with a size hint: B starts again
+		hint := hints[g.r.IntN(len(hints))]
+		g.add(Op{Kind: OpNew, Key: hint})
 		clear(g.live)
 		g.keys = g.keys[:0]
-		g.b = 0
+		for g.b = 0; threshold(g.b) < hint; g.b++ {
+		}
 	case x < 48:
 		g.add(Op{Kind: OpClear})
 		clear(g.live)

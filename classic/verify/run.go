@@ -134,7 +134,7 @@ func Compare(seed uint64, ops []Op, real []Record) (*SeedResult, error) {
 		res.detail("model iteration: %s", v)
 	}
 
-	rd, od := doublingOps(growths(real)), doublingOps(growths(own))
+	rd, od := doublingOps(growths(ops, real)), doublingOps(growths(ops, own))
 	res.Doubling = len(rd)
 	res.GrowthPoints = slices.Equal(rd, od)
 	if !res.GrowthPoints {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -218,4 +219,57 @@ func equalOps(a, b []Op) bool {
 		}
 	}
 	return true
+}
+
+// READING.md: inserting into map[int]int under gccgo-12 grows B at the
+// 9th, 14th, 27th, 53rd, 105th ... insert; the model says the same.
+func TestGrowthPointsOnGccgo(t *testing.T) {
+	bin := probeBin(t)
+	var ops []Op
+	for i := range 900 {
+		ops = append(ops, Op{Kind: OpInsert, Key: i, Val: i})
+	}
+	real, err := RunProbe(context.Background(), bin, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{9, 14, 27, 53, 105, 209, 417, 833}
+	var got []int
+	for _, g := range growths(ops, real) {
+		got = append(got, g.Op+1)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("gccgo grew B at inserts %v, want %v", got, want)
+	}
+	res, err := Compare(0, ops, real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() {
+		t.Fatalf("model and gccgo disagree:\n%s", strings.Join(res.Details, "\n"))
+	}
+}
+
+// make(map[int]int, hint) picks B and preallocates overflow buckets the
+// same way in the model and in gccgo.
+func TestSizeHintsOnGccgo(t *testing.T) {
+	bin := probeBin(t)
+	var ops []Op
+	for _, h := range []int{0, 8, 9, 13, 14, 26, 27, 104, 105, 1000, 5000} {
+		ops = append(ops, Op{Kind: OpNew, Key: h}, Op{Kind: OpInsert, Key: 1, Val: 1})
+	}
+	real, err := RunProbe(context.Background(), bin, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compare(0, ops, real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() {
+		t.Fatalf("model and gccgo disagree:\n%s", strings.Join(res.Details, "\n"))
+	}
+	if last := real[len(real)-1].Map; last.B != 10 || last.Free == 0 {
+		t.Fatalf("make(map[int]int, 5000): B=%d with %d free preallocated overflow buckets, want B=10 and some", last.B, last.Free)
+	}
 }

@@ -12,7 +12,7 @@
 //	r       start an iteration (reflect.MapIter) and take its first key
 //	n       the iteration's next key
 //	e       drop the iteration
-//	m       m = map[int]int{} (and drop the iteration)
+//	m H     m = make(map[int]int, H) (and drop the iteration)
 //
 // Output, one JSON object per operation (classic/verify.Record): the key's
 // hash under the map's current seed (for i, d, g: read with inspect.Locate
@@ -119,6 +119,12 @@ func run() error {
 			}
 		}
 		switch f[0] {
+		case "m":
+			if len(f) != 2 {
+				return fmt.Errorf("line %d: %q: wrong number of arguments", n+1, in.Text())
+			}
+			m = make(map[int]int, k)
+			it = nil
 		case "i", "d", "g":
 			if len(f) != 2 && f[0] != "i" || f[0] == "i" && len(f) != 3 {
 				return fmt.Errorf("line %d: %q: wrong number of arguments", n+1, in.Text())
@@ -163,9 +169,6 @@ func run() error {
 				}
 			}
 		case "e":
-			it = nil
-		case "m":
-			m = map[int]int{}
 			it = nil
 		default:
 			return fmt.Errorf("line %d: unknown operation %q", n+1, f[0])

@@ -1,0 +1,65 @@
+package verify
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/cli"
+)
+
+func run(args ...string) (string, string, int) {
+	var out, errb bytes.Buffer
+	err := Command(cli.Env{Args: args, Stdout: &out, Stderr: &errb})
+	code := cli.Code("maplab", err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestCommandTrace(t *testing.T) {
+	out, _, code := run("-n", "27")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"hashGrow: doubling grow B 2 -> 3", "evacuate oldbucket", "count=27 B=3", "growing=doubling"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace of 27 inserts lacks %q", want)
+		}
+	}
+}
+
+func TestCommandInterleave(t *testing.T) {
+	out, _, code := run("-interleave")
+	if code != 0 || !strings.Contains(out, "concurrent map iteration and map write") || !strings.Contains(out, "=> finished: no check saw hashWriting set") {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestCommandUsage(t *testing.T) {
+	for _, args := range [][]string{{"-verify", "-ops", "0"}, {"-verify", "-seeds", "0"}, {"-n", "-1"}, {"-bogus"}, {"extra"}, {"-verify", "-interleave"}} {
+		_, stderr, code := run(args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+func TestCommandOutsideModule(t *testing.T) {
+	wd, _ := os.Getwd()
+	defer os.Chdir(wd)
+	if err := os.Chdir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run("-verify", "-ops", "10")
+	if code != 1 || !strings.Contains(stderr, "not inside the github.com/mapsafe/mapsafe module") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestCommandVerify(t *testing.T) {
+	probeBin(t) // skips (or fails under CI) without gccgo
+	out, stderr, code := run("-verify", "-ops", "1500", "-seed", "5")
+	if code != 0 || !strings.Contains(out, "real-hash mismatches") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}
