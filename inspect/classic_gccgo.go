@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"fmt"
+	"math/bits"
 	"os"
 	"reflect"
 	"runtime"
@@ -238,26 +239,21 @@ func readBuckets(mt *maptype, base unsafe.Pointer, n uintptr, count int, opt Opt
 	out := make([]Bucket, n)
 	var backing []TopHash
 	if !opt.NoGroups {
-		backing = make([]TopHash, 0, n)
+		backing = make([]TopHash, 0, n+n/8)
 	}
 	for i := uintptr(0); i < n; i++ {
 		b := unsafe.Add(base, i*uintptr(mt.bucketsize))
 		start := len(backing)
 		nodes := 0
 		for p := b; p != nil; p = overflowOf(mt, p) {
-			th := *(*TopHash)(p)
 			walked++
 			nodes++
 			if walked > limit {
 				return nil, fmt.Errorf("overflow chains longer than %d buckets (a cycle?)", limit)
 			}
-			for _, t := range th {
-				if t.IsFull() {
-					out[i].Entries++
-				}
-			}
+			out[i].Entries += fullCells(*(*uint64)(p))
 			if backing != nil {
-				backing = append(backing, th)
+				backing = append(backing, *(*TopHash)(p))
 			}
 		}
 		out[i].Overflow = nodes - 1
@@ -269,6 +265,21 @@ func readBuckets(mt *maptype, base unsafe.Pointer, n uintptr, count int, opt Opt
 		}
 	}
 	return out, nil
+}
+
+const (
+	bytesMSB = 0x8080808080808080
+	bytesLSB = 0x0101010101010101
+)
+
+// fullCells counts the bytes of a tophash word that are >= minTopHash (5):
+// bytes with the high bit set, and 7-bit bytes that stay >= 5 (the
+// subtraction cannot borrow across bytes because each byte's high bit is
+// set first).
+func fullCells(w uint64) int {
+	hi := w & bytesMSB
+	lo := (((w &^ bytesMSB) | bytesMSB) - 5*bytesLSB) & bytesMSB
+	return bits.OnesCount64(hi | lo)
 }
 
 // countFreeOverflow walks the preallocated overflow buckets from

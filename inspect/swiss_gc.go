@@ -4,6 +4,7 @@ package inspect
 
 import (
 	"fmt"
+	"math/bits"
 	"reflect"
 	"runtime"
 	"strings"
@@ -129,9 +130,9 @@ func readLayout(m any, rt reflect.Type, l *Layout, opt Options) error {
 			return nil
 		}
 		g := readGroup(h.dirPtr)
-		full, empty, deleted := countCtrl(g)
+		full, empty, deleted := countCtrl(ctrlWord(h.dirPtr))
 		if full+empty+deleted != groupSlots {
-			return fmt.Errorf("%s: small group holds a control byte that is neither empty, deleted nor full: % x", rt, g[:])
+			return badGroup(rt.String()+": small group", g)
 		}
 		if uint64(full) != h.used || deleted != 0 {
 			return fmt.Errorf("%s: small group has %d full and %d deleted slots, Map.used is %d", rt, full, deleted, h.used)
@@ -211,18 +212,20 @@ func readTable(rt reflect.Type, mt *mapType, t *swissTable, opt Options) (Table,
 		tab.Groups = make([]Group, ngroups)
 	}
 	full := 0
+	p := t.groups.data
 	for i := 0; i < ngroups; i++ {
-		g := readGroup(unsafe.Add(t.groups.data, uintptr(i)*mt.GroupSize))
-		f, e, d := countCtrl(g)
+		w := ctrlWord(p)
+		f, e, d := countCtrl(w)
 		if f+e+d != groupSlots {
-			return Table{}, fmt.Errorf("group %d holds a control byte that is neither empty, deleted nor full: % x", i, g[:])
+			return Table{}, badGroup(fmt.Sprintf("group %d", i), readGroup(p))
 		}
 		full += f
 		tab.Empty += e
 		tab.Tombstones += d
 		if tab.Groups != nil {
-			tab.Groups[i] = g
+			tab.Groups[i] = readGroup(p)
 		}
+		p = unsafe.Add(p, mt.GroupSize)
 	}
 	if full != tab.Used {
 		return Table{}, fmt.Errorf("%d full control bytes but table.used is %d", full, tab.Used)
@@ -238,17 +241,33 @@ func readGroup(p unsafe.Pointer) Group {
 	return *(*Group)(p)
 }
 
-// countCtrl counts full, empty and deleted slots of a group.
-func countCtrl(g Group) (full, empty, deleted int) {
-	for _, c := range g {
-		switch {
-		case c.IsFull():
-			full++
-		case c == CtrlEmpty:
-			empty++
-		case c == CtrlDeleted:
-			deleted++
-		}
-	}
+// ctrlWord loads a group's control word (8 control bytes, slot 0 in the
+// low byte on little-endian amd64).
+func ctrlWord(p unsafe.Pointer) uint64 { return *(*uint64)(p) }
+
+const (
+	bytesLSB = 0x0101010101010101
+	bytesMSB = 0x8080808080808080
+	bytesLow = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeroBytes counts the zero bytes of x exactly (no borrow across bytes:
+// the low 7 bits are summed apart from the high bit).
+func zeroBytes(x uint64) int {
+	y := (x & bytesLow) + bytesLow
+	return bits.OnesCount64(^(y | x | bytesLow))
+}
+
+// countCtrl counts full, empty and deleted slots of a control word.
+func countCtrl(w uint64) (full, empty, deleted int) {
+	full = groupSlots - bits.OnesCount64(w&bytesMSB)
+	empty = zeroBytes(w ^ bytesLSB*uint64(CtrlEmpty))
+	deleted = zeroBytes(w ^ bytesLSB*uint64(CtrlDeleted))
 	return full, empty, deleted
+}
+
+// badGroup reports a control byte that is neither empty, deleted nor
+// full (a misread, or a runtime this package does not know).
+func badGroup(where string, g Group) error {
+	return fmt.Errorf("%s holds a control byte that is neither empty, deleted nor full: %x", where, [8]Ctrl(g))
 }

@@ -7,6 +7,8 @@
 //	probe steps N  one line per insert into a map[int]int: the layout summary
 //	probe iter     the iterator-across-grow experiment
 //	probe growth   growth tracing: a fill, a churn, and Trace vs Tracer
+//	probe bench N R  median time of Inspect and of one range over an
+//	                 N-entry map[int]int, over R runs (scripts/bench-inspect.sh)
 package main
 
 import (
@@ -14,7 +16,9 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
+	"time"
 
 	"github.com/mapsafe/mapsafe/inspect"
 	"github.com/mapsafe/mapsafe/inspect/internal/check"
@@ -43,6 +47,17 @@ func main() {
 		err = iter()
 	case "growth":
 		err = growth()
+	case "bench":
+		n, runs := 1000000, 11
+		if len(os.Args) > 3 {
+			n, err = strconv.Atoi(os.Args[2])
+			if err == nil {
+				runs, err = strconv.Atoi(os.Args[3])
+			}
+		}
+		if err == nil {
+			err = bench(n, runs)
+		}
 	default:
 		err = fmt.Errorf("unknown experiment %q", os.Args[1])
 	}
@@ -270,5 +285,55 @@ func growth() error {
 		return err
 	}
 	emit(growthResult{"hinted-fill", rep, l.Stats()})
+	return nil
+}
+
+var sink int
+
+func median(ds []time.Duration) time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
+}
+
+// bench times Inspect (with and without control bytes) and one range
+// over the same map, runs times each, and prints the medians.
+func bench(n, runs int) error {
+	m := make(map[int]int)
+	for i := 0; i < n; i++ {
+		m[i] = i
+	}
+	var rng, full, counts []time.Duration
+	for r := 0; r < runs; r++ {
+		start := time.Now()
+		s := 0
+		for k, v := range m {
+			s += k ^ v
+		}
+		sink += s
+		rng = append(rng, time.Since(start))
+
+		start = time.Now()
+		l, err := inspect.Inspect(m)
+		if err != nil {
+			return err
+		}
+		full = append(full, time.Since(start))
+		sink += l.Len
+
+		start = time.Now()
+		l, err = inspect.InspectWith(m, inspect.Options{NoGroups: true})
+		if err != nil {
+			return err
+		}
+		counts = append(counts, time.Since(start))
+		sink += l.Len
+	}
+	emit(struct {
+		N            int   `json:"n"`
+		Runs         int   `json:"runs"`
+		RangeNs      int64 `json:"rangeNs"`
+		InspectNs    int64 `json:"inspectNs"`
+		InspectNoGNs int64 `json:"inspectCountsNs"`
+	}{n, runs, int64(median(rng)), int64(median(full)), int64(median(counts))})
 	return nil
 }
