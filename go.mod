@@ -4,8 +4,7 @@ go 1.26.0
 
 require (
 	github.com/chromedp/chromedp v0.23.0
-	github.com/puzpuzpuz/xsync/v4 v4.5.0
-	golang.org/x/sync v0.25.0
+	github.com/golangci/plugin-module-register v0.1.2
 	golang.org/x/tools v0.52.0
 )
 
@@ -15,6 +14,7 @@ require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
 	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	honnef.co/go/tools v0.8.2 // indirect
 )
 

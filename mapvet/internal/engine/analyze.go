@@ -127,6 +127,9 @@ func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
 // named in this function's namespace.
 func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	sum := a.e.summary(s.Fn)
+	if sum == nil {
+		sum = &Summary{} // a function of another package with nothing known
+	}
 	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
 	g := &Goroutine{
 		How:      s.How,

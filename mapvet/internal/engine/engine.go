@@ -29,11 +29,13 @@
 package engine
 
 import (
+	"fmt"
 	"go/ast"
 	"go/build"
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -186,15 +188,25 @@ func IsStd(fset *token.FileSet, pass *analysis.Pass) bool {
 	return strings.HasPrefix(filepath.ToSlash(name), filepath.ToSlash(build.Default.GOROOT)+"/src/")
 }
 
-func run(pass *analysis.Pass) (any, error) {
+func run(pass *analysis.Pass) (res any, err error) {
+	var current *ssa.Function
+	defer func() {
+		if r := recover(); r != nil {
+			where := pass.Pkg.Path()
+			if current != nil {
+				where = fmt.Sprintf("%s (%s)", current, pass.Fset.Position(current.Pos()))
+			}
+			res, err = nil, fmt.Errorf("internal error in mapflow while analyzing %s: %v\n%s", where, r, debug.Stack())
+		}
+	}()
 	if len(pass.Files) == 0 || !analyzeStd && IsStd(pass.Fset, pass) {
 		return New(pass.Fset, nil, nil, nil), nil
 	}
-	res, err := buildssa.Analyzer.Run(pass)
+	built, err := buildssa.Analyzer.Run(pass)
 	if err != nil {
 		return nil, err
 	}
-	ssainfo := res.(*buildssa.SSA)
+	ssainfo := built.(*buildssa.SSA)
 	e := New(pass.Fset, ssainfo.Pkg, ssainfo.SrcFuncs, func(fn *ssa.Function) *Summary {
 		obj := fn.Object()
 		if obj == nil {
@@ -208,6 +220,7 @@ func run(pass *analysis.Pass) (any, error) {
 	})
 	e.indexNames(pass.Files)
 	for _, fn := range ssainfo.SrcFuncs {
+		current = fn
 		r := e.Result(fn)
 		obj := fn.Object()
 		if obj == nil || obj.Pkg() != pass.Pkg || r.Summary.empty() {

@@ -81,3 +81,13 @@ func unreasoned() {
 	go func() { m[1] = 1 }()
 	_ = m[1] //mapvet:ignore sharedmap // want `read of m may run while the goroutine started at a.go:81`
 }
+
+func waitGroupGo(keys []string) map[string]bool {
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for _, k := range keys {
+		wg.Go(func() { seen[k] = true }) // want `goroutines started here in a loop all write seen at a.go:89`
+	}
+	wg.Wait()
+	return seen
+}

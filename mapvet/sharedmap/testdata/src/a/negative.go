@@ -127,3 +127,25 @@ func suppressed() {
 	//mapvet:ignore sharedmap the goroutine is a test stub that never runs in production
 	_ = m[1]
 }
+
+func waitGroupGoJoined() int {
+	m := map[string]int{}
+	var wg sync.WaitGroup
+	wg.Go(func() { m["a"] = 1 })
+	wg.Wait()
+	return m["a"]
+}
+
+func tryLocked() {
+	var mu sync.Mutex
+	m := map[int]int{}
+	go func() {
+		if mu.TryLock() {
+			m[1] = 1
+			mu.Unlock()
+		}
+	}()
+	mu.Lock()
+	_ = m[1]
+	mu.Unlock()
+}

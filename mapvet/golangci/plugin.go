@@ -1,0 +1,72 @@
+// Package golangci registers mapvet as a golangci-lint module plugin.
+//
+// Build a golangci-lint that includes it with `golangci-lint custom` and a
+// .custom-gcl.yml naming this package:
+//
+//	version: v2.15.0
+//	plugins:
+//	  - module: github.com/mapsafe/mapsafe
+//	    import: github.com/mapsafe/mapsafe/mapvet/golangci
+//	    version: latest
+//
+// then enable it in .golangci.yml:
+//
+//	linters:
+//	  enable: [mapvet]
+//	  settings:
+//	    custom:
+//	      mapvet:
+//	        type: module
+//	        settings:
+//	          checks: [deferaccess, rlockwrite, sharedmap, rangeinsert]
+//
+// checks is optional (default: all).
+package golangci
+
+import (
+	"fmt"
+
+	"github.com/golangci/plugin-module-register/register"
+	"github.com/mapsafe/mapsafe/mapvet"
+	"golang.org/x/tools/go/analysis"
+)
+
+func init() { register.Plugin("mapvet", New) }
+
+// Settings are the plugin's settings in .golangci.yml.
+type Settings struct {
+	Checks []string `json:"checks"`
+}
+
+type plugin struct{ analyzers []*analysis.Analyzer }
+
+// New returns the plugin for the given settings.
+func New(settings any) (register.LinterPlugin, error) {
+	s, err := register.DecodeSettings[Settings](settings)
+	if err != nil {
+		return nil, fmt.Errorf("mapvet settings: %w", err)
+	}
+	all := mapvet.Analyzers()
+	if len(s.Checks) == 0 {
+		return plugin{all}, nil
+	}
+	var chosen []*analysis.Analyzer
+	for _, name := range s.Checks {
+		var found *analysis.Analyzer
+		for _, a := range all {
+			if a.Name == name {
+				found = a
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("mapvet settings: unknown check %q", name)
+		}
+		chosen = append(chosen, found)
+	}
+	return plugin{chosen}, nil
+}
+
+func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) { return p.analyzers, nil }
+
+// GetLoadMode asks for type information: the engine builds SSA from it.
+func (plugin) GetLoadMode() string { return register.LoadModeTypesInfo }

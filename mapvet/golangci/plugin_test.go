@@ -1,0 +1,40 @@
+package golangci
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/golangci/plugin-module-register/register"
+)
+
+func TestRegistered(t *testing.T) {
+	newPlugin, err := register.GetPlugin("mapvet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newPlugin(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := p.BuildAnalyzers()
+	if err != nil || len(as) != 5 {
+		t.Fatalf("BuildAnalyzers = %d analyzers, %v; want the 5 of the suite", len(as), err)
+	}
+	if p.GetLoadMode() != register.LoadModeTypesInfo {
+		t.Errorf("load mode %q", p.GetLoadMode())
+	}
+}
+
+func TestSettings(t *testing.T) {
+	p, err := New(map[string]any{"checks": []any{"rlockwrite", "sharedmap"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, _ := p.BuildAnalyzers()
+	if len(as) != 2 || as[0].Name != "rlockwrite" || as[1].Name != "sharedmap" {
+		t.Errorf("checks setting not honoured: %v", as)
+	}
+	if _, err := New(map[string]any{"checks": []any{"nosuch"}}); err == nil || !strings.Contains(err.Error(), `unknown check "nosuch"`) {
+		t.Errorf("unknown check: err = %v", err)
+	}
+}
