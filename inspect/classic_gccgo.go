@@ -11,7 +11,6 @@ import (
 	"os"
 	"reflect"
 	"runtime"
-	"strings"
 	"sync"
 	"unsafe"
 )
@@ -51,16 +50,13 @@ func findLibgo() (string, error) {
 	}
 	sc := bufio.NewScanner(bytes.NewReader(maps))
 	for sc.Scan() {
-		line := sc.Text()
-		i := strings.LastIndexByte(line, '/')
-		if i < 0 || !strings.HasPrefix(line[i+1:], "libgo.so") {
-			continue
+		name, isLibgo, err := checkLibgoMapping(sc.Text(), mirroredLibgo)
+		if err != nil {
+			return "", err
 		}
-		name := line[i+1:]
-		if name != mirroredLibgo && !strings.HasPrefix(name, mirroredLibgo+".") {
-			return "", fmt.Errorf("%s is loaded: its map layout is not mirrored by this package (mirrored: %s, GCC 12)", name, mirroredLibgo)
+		if isLibgo {
+			return name + " (gccgo 12, Go 1.18 runtime map)", nil
 		}
-		return name + " (gccgo 12, Go 1.18 runtime map)", nil
 	}
 	// No shared libgo: libgo is linked in, from the gccgo that built us.
 	exe, err := os.Executable()
@@ -80,13 +76,11 @@ func findLibgo() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("cannot tell which libgo is linked in: %v", err)
 	}
-	for _, c := range bytes.Split(data, []byte{0}) {
-		s := string(c)
-		if strings.HasPrefix(s, "GCC: ") && strings.Contains(s, ") 12.") {
-			return "static libgo (" + s + ", Go 1.18 runtime map)", nil
-		}
+	gcc, err := checkGCCComment(data)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("static libgo from an unknown GCC (%q): its map layout is not mirrored (mirrored: GCC 12)", bytes.Replace(data, []byte{0}, []byte{' '}, -1))
+	return "static libgo (" + gcc + ", Go 1.18 runtime map)", nil
 }
 
 func fromEface(m interface{}) (*maptype, *hmap) {

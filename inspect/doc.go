@@ -13,17 +13,21 @@
 //	func InspectWith(m any, opt Options) (*Layout, error) // Options{NoGroups: true}: counts only
 //	func Iter(it *reflect.MapIter) (*IterState, error)     // a live iterator's state
 //	func Locate(m any, key any) (*Location, error)         // where m's hash sends key
+//	func (l *Layout) Stats() Stats                         // load, tombstones, bytes held vs needed
+//	func Trace(m any, f func()) (*GrowthReport, error)     // how f grew m
+//	func NewTracer(m any) (*Tracer, error)                 // t.Step() after each write; t.Report()
 //
 //	Layout{Impl "swiss"|"classic", Compiler, Runtime, Type, Len, Nil,
 //	       KeySize, ElemSize, IndirectKey, IndirectElem, Swiss *SwissLayout, Classic *ClassicLayout}
 //
 //	SwissLayout{Used, SeedSet, Small, SmallGroup *Group, DirLen, GlobalDepth,
-//	            TombstonePossible, ClearSeq, GroupSize, SlotSize, Tables []Table, Directory []int}
+//	            TombstonePossible, ClearSeq, SplitGroups, GroupSize, SlotSize,
+//	            Tables []Table, Directory []int}
 //	Table{Index, LocalDepth, Capacity, Used, GrowthLeft, Tombstones, Empty, Groups []Group}
 //	Group [8]Ctrl; Ctrl.IsEmpty/IsDeleted/IsFull/H2
 //
 //	ClassicLayout{Count, Flags, B, NOverflow, Hash0Set, Growing, SameSize, NEvacuate,
-//	              BucketSize, Buckets []Bucket, OldBuckets []Bucket, FreeOverflow}
+//	              BucketSize, Buckets []Bucket, OldBuckets []Bucket, FreeOverflow, Extra}
 //	Bucket{Overflow (chain length), Entries, Evacuated, Chain []TopHash}
 //	TopHash [8]Top; Top.IsEmpty/IsEvacuated/IsFull; TopEmptyRest ... TopMin
 //
@@ -34,8 +38,17 @@
 //	ClassicIter{Bucket, I, StartBucket, Offset, Wrapped, B, CheckBucket, NoCheck,
 //	            MapB, BucketsCurrent, BucketsOld, InOverflow}
 //
-// Derived figures, growth tracing and test helpers are being added on top
-// of these; this comment lists only what exists.
+//	Location{Hash, DirIndex, Table, Group, H2 (swiss); Bucket, OldBucket, TopHash (classic)}
+//	Stats{Len, Slots, Load, MaxLoad, Tombstones, TombstoneRatio, Tables, Groups,
+//	      Buckets, OverflowBuckets, OldBuckets, StructBytes, LiveBytes, WasteBytes, WasteRatio}
+//	GrowthReport{Events []Growth, Exact, DirectoryDoublings, LenBefore, LenAfter}; Count, ByKind
+//	Growth{Kind, Step, From, To}; kinds small-to-table, double, split (swiss),
+//	                              double-buckets, same-size (classic)
+//
+// Package inspect/inspecttest has test helpers on top (NoGrowth, Growths,
+// Fill: a fill's growths and the make hint that avoids them);
+// inspect/render writes a Layout as text, JSON or SVG; cmd/mapinspect is
+// the command.
 //
 // # What it trusts, and when it refuses
 //

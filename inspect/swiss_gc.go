@@ -7,7 +7,6 @@ import (
 	"math/bits"
 	"reflect"
 	"runtime"
-	"strings"
 	"unsafe"
 )
 
@@ -24,19 +23,11 @@ func checkRuntime() (string, error) {
 	if runtime.Compiler != "gc" {
 		return v, fmt.Errorf("compiler %q: this build reads gc maps only", runtime.Compiler)
 	}
-	if mirroredRelease == "" {
-		return v, fmt.Errorf("runtime %s: its map layout is not mirrored by this package (mirrored: go1.26, go1.27)", v)
-	}
 	if runtime.GOARCH != "amd64" {
 		return v, fmt.Errorf("GOARCH %s: map layout checked on amd64 only", runtime.GOARCH)
 	}
-	// "go1.26.8", or "go1.26.8 X:exp" with non-default experiments.
-	base := v
-	if i := strings.IndexByte(base, ' '); i >= 0 {
-		base = base[:i]
-	}
-	if base != mirroredRelease && !strings.HasPrefix(base, mirroredRelease+".") {
-		return v, fmt.Errorf("runtime %s: built with the %s mirror; refusing a different release", v, mirroredRelease)
+	if err := checkGoVersion(v, mirroredRelease); err != nil {
+		return v, err
 	}
 	return v, nil
 }
