@@ -20,6 +20,10 @@ const (
 	maxElemSize = 128
 
 	ptrSize = 8 // the model is of a 64-bit platform (amd64, arm64)
+
+	// maxAlloc is the largest allocation the runtime attempts on linux/amd64
+	// (1<<48); makemap ignores larger size hints.
+	maxAlloc = 1 << 48
 )
 
 // Tophash markers. A slot whose tophash is below MinTopHash holds no live

@@ -3,6 +3,7 @@ package classic
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 )
 
 // Config chooses what the runtime would take from the map type and from the
@@ -104,6 +105,10 @@ type bucketArray[K cmp.Ordered, V any] struct {
 
 func (a *bucketArray[K, V]) at(i uint64) *bucket[K, V] { return &a.b[i] }
 
+// MaxHintB bounds the bucket array New allocates for a size hint (the
+// runtime would allocate up to its maxAlloc, 1<<48 bytes).
+const MaxHintB = 24
+
 // New models make(map[K]V, hint) (makemap; makemap_small when hint <= 8
 // behaves the same). A negative hint is treated as 0, as the runtime does
 // for a hint whose allocation would overflow.
@@ -142,13 +147,19 @@ func New[K cmp.Ordered, V any](hint int, cfg Config[K], observe func(Event)) (*M
 	size = (size + ptrSize - 1) &^ (ptrSize - 1)
 	m.bucketSize = size + ptrSize
 
-	if hint < 0 || uint64(hint)*m.bucketSize/m.bucketSize != uint64(hint) {
+	// The runtime multiplies the hint by the bucket size as a uintptr (a
+	// negative hint wraps to a huge one) and ignores a hint whose product
+	// overflows or exceeds maxAlloc (1<<48 on 64-bit platforms).
+	if hi, lo := bits.Mul64(uint64(hint), m.bucketSize); hi != 0 || lo > maxAlloc {
 		hint = 0
 	}
 	m.hash0 = m.rand()
 	B := uint8(0)
 	for OverLoadFactor(hint, B) {
 		B++
+	}
+	if B > MaxHintB {
+		return nil, fmt.Errorf("classic: make(map, %d) needs 2^%d buckets; the model allocates at most 2^%d up front", hint, B, MaxHintB)
 	}
 	m.b = B
 	if B != 0 {

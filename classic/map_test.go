@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -52,11 +53,17 @@ func TestGrowthPoints(t *testing.T) {
 	}
 }
 
+func TestMakeHintTooBig(t *testing.T) {
+	if _, err := New[int, int](1<<40, Config[int]{}, nil); err == nil || !strings.Contains(err.Error(), "make(map, 1099511627776)") {
+		t.Fatalf("hint 1<<40: %v", err)
+	}
+}
+
 func TestMakeHint(t *testing.T) {
 	for _, c := range []struct {
 		hint int
 		B    uint8
-	}{{-5, 0}, {0, 0}, {8, 0}, {9, 1}, {13, 1}, {14, 2}, {26, 2}, {27, 3}, {104, 4}, {105, 5}, {1 << 20, 18}} {
+	}{{-5, 0}, {0, 0}, {8, 0}, {9, 1}, {13, 1}, {14, 2}, {26, 2}, {27, 3}, {104, 4}, {105, 5}, {1 << 20, 18}, {1 << 47, 0}} { // 1<<47 * 144 bytes > maxAlloc: ignored
 		m := newIntMap(t, c.hint, 1)
 		if m.B() != c.B {
 			t.Errorf("make(map[int]int, %d): B=%d, want %d", c.hint, m.B(), c.B)

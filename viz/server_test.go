@@ -85,7 +85,7 @@ func TestServer(t *testing.T) {
 		{"", "i 1", "takes 2 arguments"},
 		{"?seed=-1", "i 1 1", `seed "-1"`},
 		{"", "", "no operations"},
-		{"", "m", `"m" is not supported`},
+		{"", "m 5", `"m" is not supported`},
 		{"", strings.Repeat("g 1\n", maxCustomOps+1), "at most"},
 	} {
 		code, v := post(c.query, c.ops)

@@ -273,3 +273,30 @@ func TestSizeHintsOnGccgo(t *testing.T) {
 		t.Fatalf("make(map[int]int, 5000): B=%d with %d free preallocated overflow buckets, want B=10 and some", last.B, last.Free)
 	}
 }
+
+// The same program on this toolchain's Swiss map: clear ends the range.
+// (Go 1.21 fixed the classic map too; Go 1.24+ maps check clearSeq.)
+func TestClearStopsRangeOnGc(t *testing.T) {
+	stale := 0
+	for run := 0; run < 100; run++ {
+		m := map[int]int{}
+		for i := range 26 {
+			m[i] = i
+		}
+		n := 0
+		for range m {
+			switch n {
+			case 0:
+				m[100] = 100
+			case 1:
+				clear(m)
+			default:
+				stale++
+			}
+			n++
+		}
+	}
+	if stale != 0 {
+		t.Fatalf("%d keys returned after clear over 100 runs", stale)
+	}
+}
