@@ -1,3 +1,5 @@
+//go:build unix
+
 package viz
 
 import (
@@ -6,9 +8,12 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,11 +24,31 @@ import (
 
 var screenshots = flag.String("screenshots", "", "directory to write the visualizer's screenshots to (docs/img to refresh them)")
 
+// browserDeadline bounds the whole browser session, shutdown included: a
+// Chromium that stops answering is killed (its whole process group) and
+// the test fails, instead of hanging until the test binary's timeout.
+const browserDeadline = 150 * time.Second
+
 // browser starts headless Chromium and returns a context for chromedp.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	exe := testenv.Chromium(t)
+	var cmdp atomic.Pointer[exec.Cmd]
+	watchdog := time.AfterFunc(browserDeadline, func() {
+		t.Errorf("chromium did not finish within %v: killing it", browserDeadline)
+		if c := cmdp.Load(); c != nil && c.Process != nil {
+			syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
+		}
+	})
+	t.Cleanup(func() { watchdog.Stop() }) // registered first, so it runs after the browser's own cleanups
 	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			if cmd.SysProcAttr == nil {
+				cmd.SysProcAttr = &syscall.SysProcAttr{}
+			}
+			cmd.SysProcAttr.Setpgid = true
+			cmdp.Store(cmd)
+		}),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -40,7 +65,7 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, browserDeadline-10*time.Second)
 	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx); err != nil {
 		testenv.Missing(t, "chromium did not start: %v", err)
@@ -96,16 +121,37 @@ func TestBrowser(t *testing.T) {
 		mid+1, len(grow.Classic), f.Header.Count, f.Header.Evacuated, f.Header.OldCount, f.Header.Nevacuate, iterSlots)
 	shot(t, ctx, "classic-midgrow.png")
 
-	// Stepping: the next button moves one frame and redraws.
-	do(t, ctx, chromedp.Click(chromedp.CSS("#next")))
-	after := eval[string](t, ctx, `document.getElementById("step").textContent`)
-	if want := fmt.Sprintf("step %d / %d", mid+2, len(grow.Classic)); after != want {
-		t.Errorf("after next: %q, want %q", after, want)
+	// Step through the whole grow with the next button, from the frame
+	// that starts it to the one that ends it: every frame's event,
+	// evacuation progress and arrays are drawn as the data says.
+	start, end := -1, -1
+	for i, fr := range grow.Classic {
+		if fr.Kind == "grow-start" && fr.Header.B == 4 {
+			start = i
+		}
+		if start >= 0 && fr.Kind == "grow-done" {
+			end = i
+			break
+		}
 	}
-	nextEvent := eval[string](t, ctx, `document.getElementById("event").textContent`)
-	if nextEvent != grow.Classic[mid+1].Event {
-		t.Errorf("after next the event reads %q, want %q", nextEvent, grow.Classic[mid+1].Event)
+	if start < 0 || end < 0 {
+		t.Fatal("no B=4 grow in the grow scenario")
 	}
+	open(t, ctx, srv.URL+"/?load=step#grow/"+strconv.Itoa(start))
+	const probe = `[document.getElementById("step").textContent, document.getElementById("event").textContent,
+		document.querySelectorAll("#old > .chain").length, document.querySelectorAll("#old > .chain.evacuated").length,
+		document.querySelectorAll("#buckets > .chain").length].join("|")`
+	for i := start; i <= end; i++ {
+		fr := grow.Classic[i]
+		want := fmt.Sprintf("step %d / %d|%s|%d|%d|%d", i+1, len(grow.Classic), fr.Event, len(fr.Old), fr.Header.Evacuated, len(fr.Buckets))
+		if got := eval[string](t, ctx, probe); got != want {
+			t.Fatalf("frame %d drawn as %q, want %q", i, got, want)
+		}
+		if i < end {
+			do(t, ctx, chromedp.Click(chromedp.CSS("#next")))
+		}
+	}
+	t.Logf("stepped through the grow: frames %d to %d, drawn as the data says", start+1, end+1)
 
 	// The interleaving scenario ends in the fatal error.
 	il := scenario(t, d, "interleave")
