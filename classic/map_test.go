@@ -209,3 +209,75 @@ func TestFatalOnlyWhenOverlapping(t *testing.T) {
 		t.Fatalf("nested write: got %v, want fatal concurrent map writes", f)
 	}
 }
+
+// A grow from 2048 old buckets: advanceEvacuationMark moves at most 1024
+// buckets per call, and the grow still ends with every key in place.
+func TestLargeGrow(t *testing.T) {
+	m := newIntMap(t, 0, 4)
+	n := 13<<10 + 1 // the 13313th key grows B from 11 to 12
+	for i := 0; i < n; i++ {
+		m.Insert(i, i)
+	}
+	if m.B() != 12 || !m.Growing() {
+		t.Fatalf("after %d inserts: B=%d growing %v", n, m.B(), m.Growing())
+	}
+	maxJump := uint64(0)
+	m.SetObserver(func(e Event) {
+		if e.Kind == EvMarkAdvance && e.To-e.From > maxJump {
+			maxJump = e.To - e.From
+		}
+	})
+	for i := n; m.Growing(); i++ {
+		m.Insert(i, i)
+		if i%512 == 0 {
+			mustCheck(t, m, "insert during a large grow")
+		}
+	}
+	mustCheck(t, m, "large grow")
+	if maxJump > 1024 {
+		t.Fatalf("nevacuate jumped by %d buckets in one call", maxJump)
+	}
+	for i := 0; i < n; i += 97 {
+		if v, ok := m.Lookup(i); !ok || v != i {
+			t.Fatalf("key %d lost: %d %v", i, v, ok)
+		}
+	}
+}
+
+// With pointers in the buckets, evacuation clears the old bucket's keys and
+// overflow link unless an iterator may still read the old array.
+func TestHasPointersClearsEvacuatedBuckets(t *testing.T) {
+	for _, iterate := range []bool{false, true} {
+		m, _ := New[int, int](0, Config[int]{Seed: 2, HasPointers: true}, nil)
+		for i := 0; i < 26; i++ {
+			m.Insert(i, i+1)
+		}
+		var it *Iter[int, int]
+		if iterate {
+			it = m.Iter()
+		}
+		m.Insert(26, 27) // grow starts, two old buckets evacuated
+		s := m.State()
+		stale := 0
+		for _, c := range s.OldBuckets {
+			if c[0].TopHash[0] >= EvacuatedX && c[0].TopHash[0] <= EvacuatedEmpty {
+				for _, e := range c[0].Elems {
+					if e != "" && e != "0" {
+						stale++
+					}
+				}
+			}
+		}
+		if iterate && stale == 0 || !iterate && stale != 0 {
+			t.Errorf("iterator %v: %d elems left in evacuated old buckets", iterate, stale)
+		}
+		if s.Overflow != 0 {
+			t.Errorf("a map with pointers recorded %d overflow buckets in extra", s.Overflow)
+		}
+		if it != nil {
+			for it.Next() {
+			}
+		}
+		mustCheck(t, m, "grow with pointers")
+	}
+}
