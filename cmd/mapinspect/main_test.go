@@ -25,6 +25,7 @@ type scriptCase struct {
 	stdout []string // regexps that must match
 	nostd  []string // regexps that must not match
 	stderr []string
+	files  [][2]string // path, regexp its content must match
 	exit   int
 }
 
@@ -59,6 +60,12 @@ func readScript(t *testing.T, path string) []scriptCase {
 			c.nostd = append(c.nostd, line[2:])
 		case strings.HasPrefix(line, "2> "):
 			c.stderr = append(c.stderr, line[3:])
+		case strings.HasPrefix(line, "file "):
+			f := strings.SplitN(line[5:], " ", 2)
+			if len(f) != 2 {
+				t.Fatalf("%s:%d: file wants a path and a regexp", path, n)
+			}
+			c.files = append(c.files, [2]string{f[0], f[1]})
 		case strings.HasPrefix(line, "exit "):
 			fmt.Sscan(line[5:], &c.exit)
 		default:
@@ -68,7 +75,10 @@ func readScript(t *testing.T, path string) []scriptCase {
 	return cases
 }
 
-func (c scriptCase) check(t *testing.T, name string, stdout, stderr string, code int) {
+// expand replaces $TMP in script arguments and paths.
+func expand(s, tmp string) string { return strings.ReplaceAll(s, "$TMP", tmp) }
+
+func (c scriptCase) check(t *testing.T, name string, stdout, stderr string, code int, tmp string) {
 	t.Helper()
 	where := fmt.Sprintf("%s:%d (mapinspect %s)", name, c.line, strings.Join(c.args, " "))
 	if code != c.exit {
@@ -89,24 +99,44 @@ func (c scriptCase) check(t *testing.T, name string, stdout, stderr string, code
 			t.Errorf("%s: stderr does not match %q:\n%s", where, re, stderr)
 		}
 	}
+	for _, f := range c.files {
+		data, err := os.ReadFile(expand(f[0], tmp))
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			continue
+		}
+		if !regexp.MustCompile(f[1]).Match(data) {
+			t.Errorf("%s: %s does not match %q", where, f[0], f[1])
+		}
+	}
 }
 
 // TestScriptGC runs testdata/gc.txt against the command in this process.
 func TestScriptGC(t *testing.T) {
+	tmp := t.TempDir()
 	for _, c := range readScript(t, "testdata/gc.txt") {
 		var stdout, stderr bytes.Buffer
-		env := cli.Env{Args: c.args, Stdout: &stdout, Stderr: &stderr}
+		args := make([]string, len(c.args))
+		for i, a := range c.args {
+			args[i] = expand(a, tmp)
+		}
+		env := cli.Env{Args: args, Stdout: &stdout, Stderr: &stderr}
 		code := cli.Code("mapinspect", run(env), &stderr)
-		c.check(t, "gc.txt", stdout.String(), stderr.String(), code)
+		c.check(t, "gc.txt", stdout.String(), stderr.String(), code, tmp)
 	}
 }
 
 // TestScriptGccgo builds mapinspect with gccgo and runs testdata/gccgo.txt.
 func TestScriptGccgo(t *testing.T) {
 	bin := gccgoBuild(t)
+	tmp := t.TempDir()
 	for _, c := range readScript(t, "testdata/gccgo.txt") {
 		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, c.args...)
+		args := make([]string, len(c.args))
+		for i, a := range c.args {
+			args[i] = expand(a, tmp)
+		}
+		cmd := exec.Command(bin, args...)
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		code := 0
@@ -115,7 +145,7 @@ func TestScriptGccgo(t *testing.T) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		c.check(t, "gccgo.txt", stdout.String(), stderr.String(), code)
+		c.check(t, "gccgo.txt", stdout.String(), stderr.String(), code, tmp)
 	}
 }
 
