@@ -230,3 +230,51 @@ func TestClearDuringIterationStaleKeys(t *testing.T) {
 		t.Errorf("Go 1.21 clear: %d keys returned after the clear", n)
 	}
 }
+
+// A same-size grow in progress when a new key crosses the load limit
+// postpones the doubling: no grow starts while one is in progress. The
+// doubling then happens at the first new key after the grow ends. So B,
+// like same-size grows, depends on where keys hash once churn has built
+// overflow buckets.
+func TestSameSizeGrowPostponesDoubling(t *testing.T) {
+	for seed := uint64(1); seed <= 300; seed++ {
+		m := newIntMap(t, 0, seed)
+		keys := []int{}
+		for i := range 26 { // B=2 holds 26 keys
+			m.Insert(i, i)
+			keys = append(keys, i)
+		}
+		next := 26
+		for pairs := 0; !m.Growing() && pairs < 2000; pairs++ {
+			m.Delete(keys[0])
+			keys = keys[1:]
+			m.Insert(next, next)
+			keys = append(keys, next)
+			next++
+		}
+		if !m.SameSizeGrow() {
+			continue
+		}
+		m.Insert(next, next) // the 27th key: over the load limit
+		next++
+		if !m.Growing() || m.B() != 2 {
+			continue // the same-size grow finished in time, and the map doubled
+		}
+		// Postponed: count 27 in 4 buckets. Insert until the grow ends;
+		// the first new key after that doubles.
+		for m.Growing() && m.SameSizeGrow() {
+			if !OverLoadFactor(m.Len(), m.B()) {
+				t.Fatalf("seed %d: count %d is not over the limit for B=%d", seed, m.Len(), m.B())
+			}
+			m.Insert(next, next)
+			next++
+		}
+		if m.B() != 3 || !m.Growing() || m.SameSizeGrow() {
+			t.Fatalf("seed %d: after the same-size grow the next key did not double: B=%d growing=%v", seed, m.B(), m.Growing())
+		}
+		mustCheck(t, m, "postponed doubling")
+		t.Logf("seed %d: doubling postponed to count %d", seed, m.Len())
+		return
+	}
+	t.Fatal("no seed in 1..300 postponed a doubling")
+}

@@ -1,6 +1,10 @@
 package verify
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mapsafe/mapsafe/classic"
+)
 
 // diffRecords returns the differences between the real map's record and
 // the model's, all figures compared (RealHash mode).
@@ -60,17 +64,66 @@ func diffRecords(real, model *Record) []string {
 	return d
 }
 
-// diffIndependent compares the figures that do not depend on the hash
-// function (OwnHash mode): count and B.
-func diffIndependent(real, model *Record) []string {
-	var d []string
-	if real.Map.Count != model.Map.Count {
-		d = append(d, fmt.Sprintf("count: real %d, model %d", real.Map.Count, model.Map.Count))
+// postponed reports whether operation i on one side was a new key that
+// should have doubled the map but did not, because a grow (necessarily a
+// same-size one: a doubling grow ends long before the next threshold) was
+// still in progress after the operation's own growWork. The runtime then
+// doubles at the first new key after that grow ends, or never, if the
+// count falls back first. Same-size grows depend on the hash, so from that
+// operation on B is hash-dependent for this map.
+func postponed(op Op, prev, cur *MapObs) bool {
+	return op.Kind == OpInsert && cur.Count == prev.Count+1 &&
+		classic.OverLoadFactor(prev.Count+1, prev.B) && cur.B == prev.B
+}
+
+// independent compares the real map with the own-hash model on what does
+// not depend on the hash: count after every operation; B after every
+// operation and the operations at which doubling grows start, as long as
+// neither side has postponed a doubling since the map was made.
+type independent struct {
+	comparable   bool // B still hash-independent for the current map
+	realDoubling []int
+	ownDoubling  []int
+	Mismatches   int
+	Excluded     int // operations whose B was not compared
+	PostponedRe  int // doublings postponed on the real map
+	PostponedOwn int // ... and on the own-hash model
+	details      []string
+}
+
+func (c *independent) step(i int, op Op, prevReal, real, prevOwn, own *MapObs) {
+	if op.Kind == OpNew {
+		c.comparable = true
+		return
 	}
-	if real.Map.B != model.Map.B {
-		d = append(d, fmt.Sprintf("B: real %d, model %d", real.Map.B, model.Map.B))
+	if real.Count != own.Count {
+		c.Mismatches++
+		c.details = append(c.details, fmt.Sprintf("operation %d (%v): count: real %d, model %d", i, op, real.Count, own.Count))
 	}
-	return d
+	pr, po := postponed(op, prevReal, real), postponed(op, prevOwn, own)
+	if pr {
+		c.PostponedRe++
+	}
+	if po {
+		c.PostponedOwn++
+	}
+	if pr || po {
+		c.comparable = false
+	}
+	if !c.comparable {
+		c.Excluded++
+		return
+	}
+	if real.B != own.B {
+		c.Mismatches++
+		c.details = append(c.details, fmt.Sprintf("operation %d (%v): B: real %d, model %d", i, op, real.B, own.B))
+	}
+	if real.B > prevReal.B {
+		c.realDoubling = append(c.realDoubling, i)
+	}
+	if own.B > prevOwn.B {
+		c.ownDoubling = append(c.ownDoubling, i)
+	}
 }
 
 // growths lists the operations at which a grow started, from a side's

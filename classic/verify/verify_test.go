@@ -300,3 +300,27 @@ func TestClearStopsRangeOnGc(t *testing.T) {
 		t.Fatalf("%d keys returned after clear over 100 runs", stale)
 	}
 }
+
+// A doubling postponed by a same-size grow on one side makes B
+// hash-dependent for the rest of that map: not a mismatch, but excluded
+// and counted. A B difference without a postponement is a mismatch.
+func TestIndependentPostponedDoubling(t *testing.T) {
+	ins := Op{Kind: OpInsert, Key: 1}
+	step := func(c *independent, i int, prevR, r, prevO, o MapObs) {
+		c.step(i, ins, &prevR, &r, &prevO, &o)
+	}
+	// count 52 at B=3: the 53rd key must double the map. The real map is
+	// in a same-size grow and keeps B=3; the model doubles.
+	c := &independent{comparable: true}
+	step(c, 0, MapObs{Count: 52, B: 3, Growing: true, SameSize: true}, MapObs{Count: 53, B: 3, Growing: true, SameSize: true},
+		MapObs{Count: 52, B: 3}, MapObs{Count: 53, B: 4, Growing: true})
+	step(c, 1, MapObs{Count: 53, B: 3}, MapObs{Count: 54, B: 4, Growing: true}, MapObs{Count: 53, B: 4}, MapObs{Count: 54, B: 4})
+	if c.Mismatches != 0 || c.PostponedRe != 1 || c.Excluded != 2 {
+		t.Fatalf("postponed doubling: %d mismatches, %d postponed, %d excluded", c.Mismatches, c.PostponedRe, c.Excluded)
+	}
+	c = &independent{comparable: true}
+	step(c, 0, MapObs{Count: 20, B: 2}, MapObs{Count: 21, B: 2}, MapObs{Count: 20, B: 2}, MapObs{Count: 21, B: 3})
+	if c.Mismatches != 1 {
+		t.Fatalf("B differs without a postponement: %d mismatches", c.Mismatches)
+	}
+}
