@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/guard/overlay"
@@ -92,11 +93,11 @@ func Run(env cli.Env) error {
 	}
 
 	// Phase 2: which toolchain.
-	tc, goflags, err := goEnv(inv.chdir)
+	tc, goenv, err := goEnv(inv.chdir)
 	if err != nil {
 		return err
 	}
-	gf := parseGOFLAGS(goflags)
+	gf := parseGOFLAGS(goenv.GOFLAGS)
 	if c := firstNonEmpty(inv.compiler, gf.compiler); c != "" && c != "gc" {
 		return fmt.Errorf("-compiler=%s is not supported: mapguard patches the gc toolchain's runtime (gccgo's libgo has its own map)", c)
 	}
@@ -108,6 +109,19 @@ func Run(env cli.Env) error {
 	}
 	if verb == "check" {
 		return check(env, tc, *strict)
+	}
+	goBin, goEnvExtra := "go", []string(nil)
+	if overlay.BeneathModCache(tc.GOROOT, goenv.GOMODCACHE) {
+		mirror, err := overlay.Mirror(root, tc.GOROOT, tc.GoVersion)
+		if err != nil {
+			return err
+		}
+		if *verbose {
+			fmt.Fprintf(env.Stderr, "mapguard: %s is in the module cache, where go build -overlay may not replace files; building with its mirror %s\n", tc.GOROOT, mirror)
+		}
+		tc.GOROOT = mirror
+		goBin = filepath.Join(mirror, "bin", "go")
+		goEnvExtra = []string{"GOROOT=" + mirror, "GOTOOLCHAIN=local"}
 	}
 	prep, err := overlay.Prepare(root, tc, *strict)
 	if err != nil {
@@ -139,7 +153,7 @@ func Run(env cli.Env) error {
 	}
 
 	// Phase 4: the go command.
-	return runGo(env, verb, inv.withOverlay(ovPath))
+	return runGo(env, goBin, goEnvExtra, verb, inv.withOverlay(ovPath))
 }
 
 // invocation is the user's go arguments with the flags mapguard reads.
@@ -262,34 +276,40 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
+// goEnvVars are the go env values mapguard reads.
+type goEnvVars struct{ GOROOT, GOVERSION, GOOS, GOARCH, GOFLAGS, GOMODCACHE string }
+
 // goEnv asks the go command for its toolchain.
-func goEnv(chdir string) (overlay.Toolchain, string, error) {
+func goEnv(chdir string) (overlay.Toolchain, goEnvVars, error) {
+	var v goEnvVars
 	args := []string{"env"}
 	if chdir != "" {
 		args = append(args, "-C", chdir)
 	}
-	args = append(args, "-json", "GOROOT", "GOVERSION", "GOOS", "GOARCH", "GOFLAGS")
+	args = append(args, "-json", "GOROOT", "GOVERSION", "GOOS", "GOARCH", "GOFLAGS", "GOMODCACHE")
 	cmd := exec.Command("go", args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return overlay.Toolchain{}, "", fmt.Errorf("go env failed: %v\n%s", err, strings.TrimSpace(stderr.String()))
+		return overlay.Toolchain{}, v, fmt.Errorf("go env failed: %v\n%s", err, strings.TrimSpace(stderr.String()))
 	}
-	var v struct{ GOROOT, GOVERSION, GOOS, GOARCH, GOFLAGS string }
 	if err := json.Unmarshal(out, &v); err != nil {
-		return overlay.Toolchain{}, "", fmt.Errorf("go env printed %q: %v", out, err)
+		return overlay.Toolchain{}, v, fmt.Errorf("go env printed %q: %v", out, err)
 	}
 	if v.GOROOT == "" || v.GOVERSION == "" {
-		return overlay.Toolchain{}, "", fmt.Errorf("go env did not say GOROOT and GOVERSION: %s", out)
+		return overlay.Toolchain{}, v, fmt.Errorf("go env did not say GOROOT and GOVERSION: %s", out)
 	}
-	return overlay.Toolchain{GOROOT: v.GOROOT, GoVersion: v.GOVERSION, GOOS: v.GOOS, GOARCH: v.GOARCH}, v.GOFLAGS, nil
+	return overlay.Toolchain{GOROOT: v.GOROOT, GoVersion: v.GOVERSION, GOOS: v.GOOS, GOARCH: v.GOARCH}, v, nil
 }
 
 // runGo runs the go command and passes its exit status through.
-func runGo(env cli.Env, verb string, args []string) error {
-	cmd := exec.Command("go", append([]string{verb}, args...)...)
+func runGo(env cli.Env, goBin string, extraEnv []string, verb string, args []string) error {
+	cmd := exec.Command(goBin, append([]string{verb}, args...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = env.Stdin, env.Stdout, env.Stderr
+	if extraEnv != nil {
+		cmd.Env = append(os.Environ(), extraEnv...)
+	}
 	// Interrupts reach the child through the terminal's process group; the
 	// child decides how to end, and this process reports its status.
 	sig := make(chan os.Signal, 1)

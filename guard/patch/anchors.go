@@ -39,6 +39,7 @@ var runtimeFuncs = map[string]string{
 	"(inlineFrame).valid":        "func() bool",
 	"(srcFunc).name":             "func() string",
 	"funcNameForPrint":           "func(string) string",
+	"funcname":                   "func(funcInfo) string",
 	"(guintptr).ptr":             "func() *g",
 	"(*guintptr).set":            "func(*g)",
 }

@@ -17,10 +17,12 @@
 //
 // The edits, by the source shape each one matches:
 //
-//	write start   X.writing ^= 1            (not preceded by the check below)
-//	              -> X.guardWriteBegin(); X.writing ^= 1
+//	write start   X.writing ^= 1            (not preceded by the check below;
+//	                                         at the top of the function body)
+//	              -> guardW := X.guardWriteBegin(sys.GetCallerPC()); X.writing ^= 1
 //	write end     if X.writing == 0 { fatal(...) }; X.writing ^= 1
-//	              -> ...; X.writing ^= 1; X.guardWriteEnd()
+//	              -> ...; X.writing ^= 1; X.guardWriteEnd(guardW)
+//	              (guardWriteEndSeed in functions that assign X.seed)
 //	fatal site    fatal("...concurrent map...") inside if X.writing != 0 / == 0
 //	              (or, for "small map with no empty slot", in a *Map method)
 //	              -> X.guardReportFatal("...")
@@ -399,6 +401,29 @@ func (mp *mapsPkg) writingCheck(f *mapsFile, s ast.Stmt) (x string, op token.Tok
 }
 
 func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins, ends map[string]int) error {
+	// Does the function change the map's seed (Delete, Clear)? Its write
+	// end then records the new seed.
+	seedChange := false
+	hasGoto := false
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "seed" {
+					seedChange = true
+				}
+			}
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO {
+				hasGoto = true
+			}
+		case *ast.Ident:
+			if n.Name == guardVar {
+				hasGoto = true // reported below as a name clash
+			}
+		}
+		return true
+	})
 	var err error
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		if err != nil {
@@ -428,17 +453,49 @@ func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins,
 			line := mp.fset.Position(s.Pos()).Line
 			if release {
 				ends[key]++
-				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + ".guardWriteEnd()"})
+				end := ".guardWriteEnd(" + guardVar + ")"
+				if seedChange {
+					end = ".guardWriteEndSeed(" + guardVar + ")"
+				}
+				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + end})
 				mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-end"})
-			} else {
-				begins[key]++
-				f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: x + ".guardWriteBegin(); "})
-				mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})
+				continue
 			}
+			// The write start declares guardW, which every write end of
+			// the function uses: it must be at the top of the body, with
+			// no goto that could jump over it.
+			switch {
+			case blk != fd.Body:
+				err = mp.shape(f, s.Pos(), "X.writing ^= 1 at the top level of "+key, "the write starts inside a nested block")
+			case hasGoto:
+				err = mp.shape(f, s.Pos(), "no goto and no name "+guardVar+" in "+key, "mapguard cannot declare its variable there")
+			case !f.importsSys():
+				err = mp.shape(f, token.NoPos, `import "internal/runtime/sys"`, "the file does not import sys, which the write start needs for GetCallerPC")
+			}
+			if err != nil {
+				return false
+			}
+			begins[key]++
+			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + ".guardWriteBegin(sys.GetCallerPC()); "})
+			mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})
 		}
 		return true
 	})
 	return err
+}
+
+// guardVar holds the address of the write record's active word between a
+// write's start and its end.
+const guardVar = "guardW"
+
+// importsSys reports whether the file imports internal/runtime/sys as sys.
+func (f *mapsFile) importsSys() bool {
+	for _, im := range f.ast.Imports {
+		if im.Path.Value == `"internal/runtime/sys"` && (im.Name == nil || im.Name.Name == "sys") {
+			return true
+		}
+	}
+	return false
 }
 
 // findFatals finds fatal("...concurrent map...") calls and the map each

@@ -14,10 +14,10 @@ import "unsafe"
 // Pushed from runtime (runtime/mapguard.go).
 
 //go:linkname guardBegin
-func guardBegin(m unsafe.Pointer, seed uintptr)
+func guardBegin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer
 
 //go:linkname guardEnd
-func guardEnd(m unsafe.Pointer, seed uintptr)
+func guardEnd(m unsafe.Pointer, seed uintptr, active unsafe.Pointer)
 
 //go:linkname guardFatal
 func guardFatal(m unsafe.Pointer, seed uintptr, msg string)
@@ -28,11 +28,20 @@ func guardIterInit(m unsafe.Pointer)
 //go:linkname guardIterNext
 func guardIterNext(m unsafe.Pointer)
 
-// guardWriteBegin runs just before a write sets m.writing.
-func (m *Map) guardWriteBegin() { guardBegin(unsafe.Pointer(m), m.seed) }
+// guardWriteBegin runs just before a write sets m.writing; pc is the
+// return address of the maps function that writes. It returns the address
+// of the record's active word.
+func (m *Map) guardWriteBegin(pc uintptr) unsafe.Pointer {
+	return guardBegin(unsafe.Pointer(m), m.seed, pc)
+}
 
 // guardWriteEnd runs just after a write clears m.writing.
-func (m *Map) guardWriteEnd() { guardEnd(unsafe.Pointer(m), m.seed) }
+func (m *Map) guardWriteEnd(active unsafe.Pointer) { *(*uint64)(active) = 0 }
+
+// guardWriteEndSeed ends a write that may have changed m's seed (Delete,
+// Clear): the side table keeps the seed to tell this map from an earlier
+// one at the same address.
+func (m *Map) guardWriteEndSeed(active unsafe.Pointer) { guardEnd(unsafe.Pointer(m), m.seed, active) }
 
 // guardReportFatal replaces fatal(msg) at the "concurrent map ..." sites.
 func (m *Map) guardReportFatal(msg string) { guardFatal(unsafe.Pointer(m), m.seed, msg) }

@@ -7,8 +7,10 @@
 //
 // internal/runtime/maps calls in here at three kinds of places:
 //
-//   - guardBegin / guardEnd around every write (the toggles of Map.writing):
-//     record which goroutine writes which map, from where;
+//   - guardBegin before every write (the toggle of Map.writing that starts
+//     it): record which goroutine writes which map, from where; the write's
+//     end clears the record's active word (guardEnd when the seed may have
+//     changed);
 //   - guardFatal instead of fatal at every "concurrent map ..." site: print
 //     the other side, then the stock fatal error;
 //   - guardIterInit / guardIterNext (strict mode only): note a range's start
@@ -23,14 +25,14 @@ package runtime
 
 import (
 	"internal/goarch"
-	"internal/runtime/sys"
 	"unsafe"
 )
 
-// mapguardFrames is how many return addresses a write records. Six reach
-// from the maps function through the deepest wrapper chain to the user's
-// frame: maps.(*Map).Delete <- runtime.mapdelete <- runtime.reflect_mapdelete
-// <- reflect.Value.SetMapIndex <- user.
+// mapguardFrames is how many return addresses a write records: the maps
+// function's caller, and when that is a runtime or reflect wrapper, the
+// callers above it. Six reach the user's frame from the deepest wrapper
+// chain: runtime.mapdelete <- runtime.reflect_mapdelete <-
+// reflect.Value.SetMapIndex <- user.
 const mapguardFrames = 6
 
 // mapguardSlotBits sets the side table to 1024 slots of 192 bytes.
@@ -65,12 +67,14 @@ func mapguardSlotOf(m unsafe.Pointer) *mapguardSlot {
 	return &mapguardSlots[h>>(64-mapguardSlotBits)]
 }
 
-// mapguard_begin records the start of a write to m by this goroutine. It
-// runs just before the write sets Map.writing.
+// mapguard_begin records the start of a write to m by this goroutine, from
+// pc (the maps function's return address). It runs just before the write
+// sets Map.writing and returns the address of the record's active word,
+// which the write clears when it ends.
 //
 //go:linkname mapguard_begin internal/runtime/maps.guardBegin
 //go:nosplit
-func mapguard_begin(m unsafe.Pointer, seed uintptr) {
+func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
 	gp := getg()
 	s := mapguardSlotOf(m)
 	if s.m != uintptr(m) || s.seed != seed {
@@ -81,57 +85,91 @@ func mapguard_begin(m unsafe.Pointer, seed uintptr) {
 		s.w[0].stamp = 0
 		s.w[1].stamp = 0
 	}
-	s.seq++
+	seq := s.seq + 1
+	s.seq = seq
+	goid := gp.goid
 	w := &s.w[0]
-	switch {
-	case s.w[0].goid == gp.goid && s.w[0].stamp != 0:
-	case s.w[1].goid == gp.goid && s.w[1].stamp != 0:
-		w = &s.w[1]
-	case s.w[1].stamp < s.w[0].stamp:
-		w = &s.w[1]
+	if w0, w1 := &s.w[0], &s.w[1]; w0.goid != goid && (w1.goid == goid || w1.stamp < w0.stamp) {
+		w = w1 // this goroutine's entry, or else the older one
 	}
-	w.goid = gp.goid
+	w.goid = goid
 	w.gp.set(gp)
-	w.stamp = s.seq
+	w.stamp = seq
 	w.active = 1
-
-	// Return addresses, by frame pointers, kept inside this goroutine's
-	// stack (a cgo callback's chain leaves it and ends the walk there).
-	pc0 := sys.GetCallerPC()
-	w.pcs[0] = pc0
-	n := 1
-	fp := getfp()
-	lo, hi := gp.stack.lo, gp.stack.hi
-	if fp >= lo && fp+2*goarch.PtrSize <= hi && *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize)) == pc0 {
-		// This function has a frame of its own: step over it.
-		fp = *(*uintptr)(unsafe.Pointer(fp))
+	w.pcs[0] = pc
+	// Inline check of mapguardPCKind (see mapguardClassify).
+	if v := mapguardPCKind[(pc>>2)&mapguardPCKindMask]; v == pc<<1 {
+		w.pcs[1] = 0
+	} else if v == pc<<1|1 || mapguardClassify(pc) {
+		// Called through a runtime or reflect wrapper (mapdelete,
+		// mapclear, reflect_mapassign, ...): record the callers too.
+		mapguardWalk(w, gp, pc)
+	} else {
+		w.pcs[1] = 0
 	}
-	for ; n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi; n++ {
-		w.pcs[n] = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
-		fp = *(*uintptr)(unsafe.Pointer(fp))
-	}
-	for ; n < mapguardFrames; n++ {
-		w.pcs[n] = 0
-	}
+	return unsafe.Pointer(&w.active)
 }
 
-// mapguard_end records the end of a write. It runs just after the write
-// clears Map.writing.
+// mapguard_end records the end of a write that may have changed the map's
+// seed (clear, delete to empty). Other writes only clear the active word.
 //
 //go:linkname mapguard_end internal/runtime/maps.guardEnd
 //go:nosplit
-func mapguard_end(m unsafe.Pointer, seed uintptr) {
+func mapguard_end(m unsafe.Pointer, seed uintptr, active unsafe.Pointer) {
 	s := mapguardSlotOf(m)
-	if s.m != uintptr(m) {
-		return
+	if s.m == uintptr(m) {
+		s.seed = seed
 	}
-	s.seed = seed // clear and delete-to-empty change the seed
-	goid := getg().goid
-	if s.w[0].goid == goid {
-		s.w[0].active = 0
+	*(*uint64)(active) = 0
+}
+
+// mapguardPCKind caches, per return address, whether it lies in the runtime
+// or reflect (a wrapper whose callers must be recorded too): pc<<1 | 1 if
+// so, pc<<1 if not, 0 when empty. Racing stores are harmless: each entry is
+// one word and names the pc it describes.
+const mapguardPCKindMask = 1<<10 - 1
+
+var mapguardPCKind [mapguardPCKindMask + 1]uintptr
+
+// mapguardClassify fills pc's entry of mapguardPCKind.
+func mapguardClassify(pc uintptr) bool {
+	wrapper := true // unknown code: record the callers, to be safe
+	if f := findfunc(pc - 1); f.valid() {
+		name := funcname(f)
+		wrapper = mapguardHasPrefix(name, "runtime.") || mapguardHasPrefix(name, "internal/runtime/") ||
+			mapguardHasPrefix(name, "reflect.")
 	}
-	if s.w[1].goid == goid {
-		s.w[1].active = 0
+	v := pc << 1
+	if wrapper {
+		v |= 1
+	}
+	mapguardPCKind[(pc>>2)&mapguardPCKindMask] = v
+	return wrapper
+}
+
+// mapguardWalk records the callers above pc by frame pointers: it climbs
+// to the frame that returns to pc, then records the return addresses above
+// it. It stays inside this goroutine's stack (a cgo callback's chain leaves
+// it and ends the walk there).
+//
+//go:nosplit
+func mapguardWalk(w *mapguardWrite, gp *g, pc uintptr) {
+	lo, hi := gp.stack.lo, gp.stack.hi
+	fp := getfp()
+	n := 1
+	for climb := 0; climb < 4 && fp >= lo && fp+2*goarch.PtrSize <= hi; climb++ {
+		ret := *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
+		fp = *(*uintptr)(unsafe.Pointer(fp))
+		if ret == pc {
+			for ; n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi; n++ {
+				w.pcs[n] = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
+				fp = *(*uintptr)(unsafe.Pointer(fp))
+			}
+			break
+		}
+	}
+	for ; n < mapguardFrames; n++ {
+		w.pcs[n] = 0
 	}
 }
 

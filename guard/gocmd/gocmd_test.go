@@ -1,0 +1,112 @@
+package gocmd
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/cli"
+)
+
+func TestParseGoArgs(t *testing.T) {
+	for _, tc := range []struct {
+		verb     string
+		args     []string
+		want     []string // after withOverlay("OV")
+		overlay  string
+		compiler string
+	}{
+		{"build", []string{"-o", "x", "."}, []string{"-overlay=OV", "-o", "x", "."}, "", ""},
+		{"build", []string{"-C", "dir", "-race", "./..."}, []string{"-C", "dir", "-overlay=OV", "-race", "./..."}, "", ""},
+		{"build", []string{"-overlay", "mine.json", "-trimpath", "."}, []string{"-overlay=OV", "-trimpath", "."}, "mine.json", ""},
+		{"build", []string{"-o", "out", "-overlay=mine.json", "."}, []string{"-overlay=OV", "-o", "out", "."}, "mine.json", ""},
+		{"build", []string{"-compiler", "gccgo", "."}, []string{"-overlay=OV", "-compiler", "gccgo", "."}, "", "gccgo"},
+		// run: arguments after the package are the program's.
+		{"run", []string{".", "-overlay", "x"}, []string{"-overlay=OV", ".", "-overlay", "x"}, "", ""},
+		// test: flags may follow packages; -args ends them.
+		{"test", []string{"./...", "-run", "X", "-overlay=o.json", "-args", "-overlay=p"}, []string{"-overlay=OV", "./...", "-run", "X", "-args", "-overlay=p"}, "o.json", ""},
+	} {
+		inv, err := parseGoArgs(tc.verb, tc.args)
+		if err != nil {
+			t.Errorf("%s %v: %v", tc.verb, tc.args, err)
+			continue
+		}
+		if got := inv.withOverlay("OV"); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s %v: go args %q, want %q", tc.verb, tc.args, got, tc.want)
+		}
+		if inv.overlay != tc.overlay || inv.compiler != tc.compiler {
+			t.Errorf("%s %v: overlay %q compiler %q", tc.verb, tc.args, inv.overlay, inv.compiler)
+		}
+	}
+	for _, bad := range [][]string{{"-race", "-C", "dir"}, {"-o"}} {
+		if _, err := parseGoArgs("build", bad); err == nil {
+			t.Errorf("parseGoArgs(%q) accepted", bad)
+		}
+	}
+}
+
+func TestParseGOFLAGS(t *testing.T) {
+	g := parseGOFLAGS("-mod=mod -overlay=/tmp/o.json --compiler=gc -trimpath")
+	if g.overlay != "/tmp/o.json" || g.compiler != "gc" {
+		t.Fatalf("parseGOFLAGS: %+v", g)
+	}
+}
+
+func run(args ...string) (string, string, error) {
+	var out, errb bytes.Buffer
+	err := Run(cli.Env{Args: args, Stdout: &out, Stderr: &errb})
+	return out.String(), errb.String(), err
+}
+
+func code(err error) int {
+	var ee *cli.ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+func TestUsage(t *testing.T) {
+	if _, stderr, err := run("vet", "."); code(err) != 2 || !strings.Contains(err.Error(), `unknown command "vet"`) || !strings.Contains(stderr, "usage: mapguard") {
+		t.Errorf("mapguard vet: %v\n%s", err, stderr)
+	}
+	if _, _, err := run(); code(err) != 2 {
+		t.Errorf("mapguard: %v", err)
+	}
+	if _, _, err := run("-nope", "build"); code(err) != 2 {
+		t.Errorf("mapguard -nope: %v", err)
+	}
+	if out, _, err := run("help"); err != nil || !strings.Contains(out, "-strict") {
+		t.Errorf("mapguard help: %v\n%s", err, out)
+	}
+}
+
+func TestRefusesGccgo(t *testing.T) {
+	t.Setenv("MAPGUARD_CACHE", t.TempDir())
+	_, _, err := run("build", "-compiler=gccgo", ".")
+	if code(err) != 1 || !strings.Contains(err.Error(), "-compiler=gccgo is not supported") {
+		t.Fatalf("mapguard build -compiler=gccgo: %v", err)
+	}
+	t.Setenv("GOFLAGS", "-compiler=gccgo")
+	_, _, err = run("build", ".")
+	if code(err) != 1 || !strings.Contains(err.Error(), "-compiler=gccgo is not supported") {
+		t.Fatalf("GOFLAGS=-compiler=gccgo mapguard build: %v", err)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	out, _, err := run("check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"runtime/mapguard.go\tadded", "write-begin\t(*Map).Delete", "9 write starts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("mapguard check does not say %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,336 @@
+package patch
+
+import (
+	"bytes"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/testenv"
+)
+
+// goroot returns GOROOT and GOVERSION of the go command, with env added.
+func goroot(t *testing.T, env ...string) (string, string) {
+	t.Helper()
+	cmd := exec.Command("go", "env", "GOROOT", "GOVERSION")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	f := strings.Fields(string(out))
+	if len(f) != 2 {
+		t.Fatalf("go env printed %q", out)
+	}
+	return f[0], f[1]
+}
+
+func TestGenerateInstalled(t *testing.T) {
+	root, version := goroot(t)
+	checkGenerated(t, root, version)
+}
+
+func TestGenerateGo127(t *testing.T) {
+	env := testenv.GoToolchain(t, "go1.27.3")
+	root, version := goroot(t, env)
+	checkGenerated(t, root, version)
+}
+
+// checkGenerated generates both modes and checks what must hold for any
+// toolchain mapguard accepts.
+func checkGenerated(t *testing.T, root, version string) {
+	for _, strict := range []bool{false, true} {
+		res, err := Generate(Options{GOROOT: root, GoVersion: version, GOOS: runtime.GOOS, GOARCH: "amd64", Strict: strict})
+		if err != nil {
+			t.Fatalf("%s strict=%v: %v", version, strict, err)
+		}
+		kinds := map[string]int{}
+		begins := map[string]int{}
+		msgs := map[string]bool{}
+		for _, s := range res.Sites {
+			kinds[s.Kind]++
+			if s.Kind == "write-begin" {
+				begins[s.Func]++
+			}
+			if s.Kind == "fatal" {
+				msgs[s.Note] = true
+			}
+		}
+		for _, e := range writeEntries {
+			if begins[e] != 1 {
+				t.Errorf("%s: %s has %d write starts, want 1", version, e, begins[e])
+			}
+		}
+		for _, m := range []string{msgWrites, msgReadWrite, msgIterWrite, msgClone} {
+			if !msgs[m] {
+				t.Errorf("%s: no fatal site says %q", version, m)
+			}
+		}
+		if kinds["write-end"] < len(writeEntries) || kinds["iter-lookup"] == 0 {
+			t.Errorf("%s: sites %v", version, kinds)
+		}
+		if strict != (kinds["strict-init"] == 1 && kinds["strict-next"] == 1) {
+			t.Errorf("%s strict=%v: strict hooks %v", version, strict, kinds)
+		}
+
+		fset := token.NewFileSet()
+		for _, f := range res.Files {
+			// Every file parses, and a patched file keeps every
+			// line of the original where it was.
+			if _, err := parser.ParseFile(fset, f.Path, f.Data, 0); err != nil {
+				t.Errorf("%s: %s does not parse: %v", version, f.Path, err)
+				continue
+			}
+			if f.New {
+				continue
+			}
+			orig, err := os.ReadFile(filepath.Join(root, "src", filepath.FromSlash(f.Path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := bytes.Split(f.Data, []byte("\n"))
+			want := bytes.Split(orig, []byte("\n"))
+			if len(got) < len(want) {
+				t.Fatalf("%s: %s lost lines", version, f.Path)
+			}
+			for i, w := range want {
+				if !bytes.Equal(got[i], w) && !bytes.Contains(got[i], []byte("guard")) && !bytes.Contains(got[i], []byte("getWithKeyIter")) {
+					t.Errorf("%s: %s:%d changed by no mapguard edit:\n got %s\nwant %s", version, f.Path, i+1, got[i], w)
+				}
+			}
+		}
+		paths := map[string]bool{}
+		for _, f := range res.Files {
+			paths[f.Path] = true
+		}
+		for _, p := range []string{"runtime/mapguard.go", mapsDir + "/mapguard.go", mapsDir + "/map.go", mapsDir + "/table.go"} {
+			if !paths[p] {
+				t.Errorf("%s: overlay has no %s", version, p)
+			}
+		}
+	}
+}
+
+// fakeGOROOT makes a GOROOT whose src/runtime and src/internal/runtime/maps
+// hold symbolic links to the real files, except the mutated ones.
+func fakeGOROOT(t *testing.T, real string, mutate map[string]func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"runtime", mapsDir} {
+		src := filepath.Join(real, "src", filepath.FromSlash(d))
+		dst := filepath.Join(dir, "src", filepath.FromSlash(d))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
+				continue
+			}
+			rel := d + "/" + e.Name()
+			if fn, ok := mutate[rel]; ok {
+				data, err := os.ReadFile(filepath.Join(src, e.Name()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := fn(string(data))
+				if changed == string(data) {
+					t.Fatalf("mutation of %s changed nothing", rel)
+				}
+				if err := os.WriteFile(filepath.Join(dst, e.Name()), []byte(changed), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if err := os.Symlink(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
+}
+
+// TestRefusal changes one anchor at a time in a copy of the installed
+// source; each must be refused with an error naming the version and the
+// anchor.
+func TestRefusal(t *testing.T) {
+	real, _ := goroot(t)
+	replace := func(old, new string) func(string) string {
+		return func(s string) string { return strings.Replace(s, old, new, 1) }
+	}
+	for _, tc := range []struct {
+		name, file string
+		mutate     func(string) string
+		want       string // in the error
+	}{
+		{"entry point renamed", mapsDir + "/runtime_fast64.go",
+			replace("func runtime_mapassign_fast64(", "func runtime_mapassign_fast64_renamed("),
+			"runtime_mapassign_fast64: m.writing ^= 1"},
+		{"write flag set, not toggled", mapsDir + "/map.go",
+			replace("m.writing ^= 1 // toggle", "m.writing = 1 // toggle"),
+			"anchor: X.writing ^= 1"},
+		{"seed field retyped", mapsDir + "/map.go",
+			replace("\tseed uintptr\n", "\tseed uint64\n"),
+			"... seed uintptr ..."},
+		{"iteration message changed", mapsDir + "/table.go",
+			replace(`fatal("concurrent map iteration and map write")`, `fatal("concurrent map iteration and map writing")`),
+			`unknown fatal message`},
+		{"goroutineheader signature", "runtime/traceback.go",
+			replace("func goroutineheader(gp *g) {", "func goroutineheader(gp *g, extra int) {"),
+			"goroutineheader func(*g)"},
+		{"stop-the-world reason gone", "runtime/proc.go",
+			replace("stwAllGoroutinesStack ", "stwAllGoroutinesStackRenamed "),
+			"const stwAllGoroutinesStack"},
+		{"name clash", "runtime/proc.go",
+			replace("\nfunc forEachG(", "\nfunc mapguardHelper() {}\n\nfunc forEachG("),
+			"the runtime already declares mapguardHelper"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := fakeGOROOT(t, real, map[string]func(string) string{tc.file: tc.mutate})
+			res, err := Generate(Options{GOROOT: root, GoVersion: "go1.99-test", GOOS: runtime.GOOS, GOARCH: "amd64"})
+			if err == nil {
+				t.Fatalf("generated %d files from a changed runtime", len(res.Files))
+			}
+			var se *ShapeError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a *ShapeError", err)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "go1.99-test: ") || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "builds nothing") {
+				t.Errorf("error %q does not name the version and %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+func TestRefuseArch(t *testing.T) {
+	real, _ := goroot(t)
+	_, err := Generate(Options{GOROOT: real, GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "386"})
+	if err == nil || !strings.Contains(err.Error(), "GOARCH=386 is not supported") {
+		t.Fatalf("GOARCH=386: %v", err)
+	}
+	_, err = Generate(Options{GOROOT: t.TempDir(), GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "amd64"})
+	if err == nil || !strings.Contains(err.Error(), "has no runtime source") {
+		t.Fatalf("empty GOROOT: %v", err)
+	}
+}
+
+// TestAnchorsCoverTemplate fails when inject/runtime_mapguard.go uses a
+// runtime name that anchors.go does not check (or anchors.go checks a name
+// the template no longer uses).
+func TestAnchorsCoverTemplate(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "runtime_mapguard.go", runtimeTemplate, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]bool{}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			declared[d.Name.Name] = true
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					declared[sp.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, n := range sp.Names {
+						declared[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	anchored := map[string]bool{}
+	for k := range runtimeFuncs {
+		if i := strings.LastIndex(k, "."); i >= 0 {
+			k = k[i+1:] // methods: the name after the receiver
+		}
+		anchored[k] = true
+	}
+	for k := range runtimeFields {
+		anchored[k[strings.Index(k, ".")+1:]] = true
+		anchored[k[:strings.Index(k, ".")]] = true
+	}
+	for k := range runtimeTypes {
+		anchored[k] = true
+	}
+	for k := range runtimeVars {
+		anchored[k] = true
+	}
+	for _, k := range runtimeConsts {
+		anchored[k] = true
+	}
+	builtin := map[string]bool{"runtime": true, "print": true, "len": true, "uintptr": true, "uint64": true, "uint32": true,
+		"int32": true, "int": true, "string": true, "bool": true, "byte": true, "true": true, "false": true,
+		"nil": true, "unsafe": true, "goarch": true, "Pointer": true, "PtrSize": true, "Load": true}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			switch fn := n.Fun.(type) {
+			case *ast.Ident:
+				used[fn.Name] = true
+			case *ast.SelectorExpr:
+				used[fn.Sel.Name] = true
+			}
+		case *ast.SelectorExpr:
+			used[n.Sel.Name] = true
+		case *ast.Ident:
+			if n.Obj == nil && !declared[n.Name] {
+				used[n.Name] = true
+			}
+		}
+		return true
+	})
+	// Names declared in the template (fields, locals) are its own.
+	local := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Field:
+			for _, id := range n.Names {
+				local[id.Name] = true
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						local[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				local[id.Name] = true
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					local[id.Name] = true
+				}
+			}
+		}
+		return true
+	})
+	for name := range used {
+		if declared[name] || local[name] || builtin[name] || anchored[name] || name == "_" {
+			continue
+		}
+		t.Errorf("the runtime template uses %s, which anchors.go does not check", name)
+	}
+	for name := range anchored {
+		if !used[name] && !strings.HasPrefix(name, "(") {
+			t.Errorf("anchors.go checks %s, which the runtime template does not use", name)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module cgoracer
+
+go 1.26
