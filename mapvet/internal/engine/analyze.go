@@ -145,6 +145,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 		g.Dones = append(g.Dones, sp.Dones...)
 		g.Sends = append(g.Sends, sp.Sends...)
 	}
+	g.Accesses = compact(g.Accesses)
 	if s.Group != nil {
 		g.Groups = ref.Of(s.Group)
 	}
@@ -226,7 +227,11 @@ func refsOf(vs []ssa.Value) [][]ref.Ref {
 func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
 	key := ref.TypeKey(op.Map)
-	for _, r := range ref.Of(op.Map) {
+	refs := ref.Of(op.Map)
+	if a.detached(op.Map) {
+		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
+	}
+	for _, r := range refs {
 		out = append(out, Access{
 			Ref:     r,
 			Name:    a.e.Name(r, a.fn),
@@ -241,6 +246,52 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 		})
 	}
 	return out
+}
+
+// detached reports whether v is a map loaded from a field or variable that
+// the function then overwrites: the swap idiom
+//
+//	mu.Lock()
+//	old := s.m
+//	s.m = make(map[K]V)
+//	mu.Unlock()
+//	for k := range old { ... }
+//
+// after which the loaded map is the function's own, whatever the location
+// it came from now holds.
+func (a *funcAnalysis) detached(v ssa.Value) bool {
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	from := ref.Of(load.X)
+	if len(from) != 1 {
+		return false
+	}
+	for _, b := range a.fn.Blocks {
+		for i, instr := range b.Instrs {
+			st, ok := instr.(*ssa.Store)
+			if !ok || !load.Block().Dominates(b) {
+				continue
+			}
+			if b == load.Block() && i < indexOf(b, load) {
+				continue
+			}
+			if to := ref.Of(st.Addr); len(to) == 1 && to[0] == from[0] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
+	for i, x := range b.Instrs {
+		if x == instr {
+			return i
+		}
+	}
+	return -1
 }
 
 // fresh reports whether r is a map made in this function, or a field of a

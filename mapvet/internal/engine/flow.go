@@ -249,7 +249,7 @@ func (a *funcAnalysis) recordAll() {
 		a.sum.Recvs = append(a.sum.Recvs, d.Recvs...)
 	}
 
-	a.sum.Accesses = portable(append(a.sum.Accesses, a.res.Accesses...))
+	a.sum.Accesses = compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -263,7 +263,7 @@ func (a *funcAnalysis) recordAll() {
 		}
 		ex.running.minus(deferJoined).each(func(g int) {
 			sp := *a.gs[g]
-			sp.Accesses = portable(sp.Accesses)
+			sp.Accesses = compact(portable(sp.Accesses))
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)

@@ -110,3 +110,39 @@ func portableRefs(rs []ref.Ref) []ref.Ref {
 	}
 	return out
 }
+
+// maxSummaryAccesses bounds a summary. Summaries include their callees'
+// accesses, so a function near the root of a large package's call graph
+// would otherwise carry most of the package; past the bound, accesses are
+// dropped (callers see fewer of them: fewer findings, never wrong ones).
+const maxSummaryAccesses = 1024
+
+// compact merges the accesses of a summary that are the same operation on
+// the same map reached through different call sites: callers do not need
+// the sites (they name the call they make), and without merging a call
+// graph that calls one helper from several places doubles at every level.
+// The merged access holds the locks held at every site.
+func compact(accs []Access) []Access {
+	type key struct {
+		r     ref.Ref
+		kind  uint8
+		verb  string
+		where string
+	}
+	index := map[key]int{}
+	var out []Access
+	for _, a := range accs {
+		k := key{a.Ref, uint8(a.Kind), a.Verb, a.Where}
+		if i, ok := index[k]; ok {
+			out[i].Locks = out[i].Locks.Intersect(a.Locks)
+			continue
+		}
+		if len(out) == maxSummaryAccesses {
+			continue
+		}
+		index[k] = len(out)
+		a.Fresh = false
+		out = append(out, a)
+	}
+	return out
+}

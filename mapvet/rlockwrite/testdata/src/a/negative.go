@@ -81,3 +81,15 @@ func TryWrite(k int) {
 	}
 	_ = other
 }
+
+// The swap idiom under the read lock's writer: the old map is private.
+func (c *Cache) Rotate() map[string]int {
+	c.mu.Lock()
+	old := c.hits
+	c.hits = map[string]int{}
+	c.mu.Unlock()
+	c.mu.RLock()
+	delete(old, "")
+	c.mu.RUnlock()
+	return old
+}
