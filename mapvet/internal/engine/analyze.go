@@ -107,6 +107,7 @@ func (a *funcAnalysis) prepass() {
 				g := *sp
 				g.How = "goroutine started by " + ci.name
 				g.Pos = call.Pos()
+				g.Spawned = true
 				a.addGoroutine(instr, &g)
 			}
 		}

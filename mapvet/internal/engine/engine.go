@@ -57,13 +57,24 @@ type Engine struct {
 	// names maps the position of a value's expression (a make call's or
 	// any call's parenthesis, a composite literal's brace) to the variable
 	// the source assigns it to, for naming maps the SSA form keeps nameless.
-	names map[token.Pos]string
+	names map[nameKey]string
+}
+
+// nameKey is a value's expression position and, for a call with several
+// results, which result.
+type nameKey struct {
+	pos token.Pos
+	idx int
 }
 
 // Name renders r for messages, in fn's namespace.
 func (e *Engine) Name(r ref.Ref, fn *ssa.Function) string {
 	if r.Kind == ref.Local && r.Value != nil {
-		if n, ok := e.names[r.Value.Pos()]; ok {
+		k := nameKey{r.Value.Pos(), 0}
+		if x, ok := r.Value.(*ssa.Extract); ok {
+			k = nameKey{x.Tuple.Pos(), x.Index}
+		}
+		if n, ok := e.names[k]; ok {
 			return r.Render(n)
 		}
 	}
@@ -72,32 +83,38 @@ func (e *Engine) Name(r ref.Ref, fn *ssa.Function) string {
 
 // indexNames fills e.names from the files' assignments and declarations.
 func (e *Engine) indexNames(files []*ast.File) {
-	e.names = map[token.Pos]string{}
-	add := func(lhs *ast.Ident, rhs ast.Expr) {
+	e.names = map[nameKey]string{}
+	add := func(lhs *ast.Ident, rhs ast.Expr, idx int) {
 		if lhs == nil || lhs.Name == "_" {
 			return
 		}
 		switch x := ast.Unparen(rhs).(type) {
 		case *ast.CallExpr:
-			e.names[x.Lparen] = lhs.Name
+			e.names[nameKey{x.Lparen, idx}] = lhs.Name
 		case *ast.CompositeLit:
-			e.names[x.Lbrace] = lhs.Name
+			e.names[nameKey{x.Lbrace, idx}] = lhs.Name
 		}
 	}
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.AssignStmt:
-				if len(n.Lhs) == len(n.Rhs) {
-					for i, l := range n.Lhs {
-						id, _ := l.(*ast.Ident)
-						add(id, n.Rhs[i])
+				for i, l := range n.Lhs {
+					id, _ := l.(*ast.Ident)
+					switch {
+					case len(n.Lhs) == len(n.Rhs):
+						add(id, n.Rhs[i], 0)
+					case len(n.Rhs) == 1:
+						add(id, n.Rhs[0], i) // v, err := f()
 					}
 				}
 			case *ast.ValueSpec:
-				if len(n.Names) == len(n.Values) {
-					for i, id := range n.Names {
-						add(id, n.Values[i])
+				for i, id := range n.Names {
+					switch {
+					case len(n.Names) == len(n.Values):
+						add(id, n.Values[i], 0)
+					case len(n.Values) == 1:
+						add(id, n.Values[0], i)
 					}
 				}
 			}

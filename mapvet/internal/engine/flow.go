@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"go/constant"
+
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/ssa"
@@ -22,6 +24,9 @@ func (a *funcAnalysis) solve() {
 			a.transfer(st, instr, false)
 		}
 		for i, succ := range b.Succs {
+			if !taken(b, i) {
+				continue
+			}
 			out := a.edge(st, b, i)
 			if a.in[succ] == nil {
 				a.in[succ] = &state{}
@@ -32,6 +37,23 @@ func (a *funcAnalysis) solve() {
 			}
 		}
 	}
+}
+
+// taken reports whether the i'th out-edge of b can be taken: the branch of
+// `if debug { ... }` with a false constant is dead code.
+func taken(b *ssa.BasicBlock, i int) bool {
+	if len(b.Instrs) == 0 {
+		return true
+	}
+	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return true
+	}
+	c, ok := iff.Cond.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.Bool {
+		return true
+	}
+	return constant.BoolVal(c.Value) == (i == 0)
 }
 
 // edge returns the state on the i'th out-edge of b: the true edge of
@@ -154,13 +176,17 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 }
 
 // lock adds the lock op takes to st. A lock that may be one of several
-// mutexes (a phi) is not added: the set holds what is held on every path.
+// mutexes (c.mu after `if cond { c = c.parent }`) adds them all: the code
+// that follows reaches its data through the same choice, so for the map
+// behind that choice its own mutex is the one held. (This can take
+// `l.Lock(); a.m[k]++` with l either &a.mu or &b.mu for holding a.mu; code
+// like that is rare, and the other choice would report every
+// parent-or-self method.)
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
-	rs := ref.Of(op.Obj)
-	if len(rs) != 1 {
-		return
+	key := ref.TypeKey(op.Obj)
+	for _, r := range ref.Of(op.Obj) {
+		st.locks = st.locks.With(Held{Lock: r, Key: key, Shared: shared, Name: a.e.Name(r, a.fn)})
 	}
-	st.locks = st.locks.With(Held{Lock: rs[0], Key: ref.TypeKey(op.Obj), Shared: shared, Name: a.e.Name(rs[0], a.fn)})
 }
 
 func (a *funcAnalysis) unlock(st *state, r ref.Ref, rec bool) {
@@ -211,7 +237,12 @@ func (a *funcAnalysis) recordAll() {
 	for pair := range a.overlaps {
 		g, h := a.gs[pair[0]], a.gs[pair[1]]
 		if g == h {
-			g.Siblings = true
+			// A function that starts a goroutine and is called in a loop
+			// often keeps one instance at a time itself (a flag, a
+			// channel); its own summary says whether instances overlap.
+			if !g.Spawned {
+				g.Siblings = true
+			}
 			continue
 		}
 		g.Overlaps = appendUnique(g.Overlaps, h.Index)

@@ -59,6 +59,7 @@ type Goroutine struct {
 	Sends    []ref.Ref
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
 	Siblings bool      // another instance from the same start may run at the same time
+	Spawned  bool      // started by a function this one calls
 	Overlaps []int     // indexes of other goroutines of the function that may run at the same time
 }
 

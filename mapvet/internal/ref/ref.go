@@ -163,8 +163,27 @@ func localName(v ssa.Value) string {
 		return "the map made at " + posString(v)
 	case *ssa.Global:
 		return v.Name()
+	case *ssa.Call:
+		return "the result of " + callee(v)
+	case *ssa.Extract:
+		if c, ok := v.Tuple.(*ssa.Call); ok {
+			return "the result of " + callee(c)
+		}
 	}
-	return "the value at " + posString(v)
+	if v.Pos().IsValid() {
+		return "the value at " + posString(v)
+	}
+	return "a " + v.Type().String()
+}
+
+func callee(c *ssa.Call) string {
+	if fn := c.Call.StaticCallee(); fn != nil {
+		return fn.Name()
+	}
+	if c.Call.IsInvoke() {
+		return c.Call.Method.Name()
+	}
+	return "a call"
 }
 
 func posString(v ssa.Value) string {

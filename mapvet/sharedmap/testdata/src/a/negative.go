@@ -149,3 +149,75 @@ func tryLocked() {
 	_ = m[1]
 	mu.Unlock()
 }
+
+// Regression (testing.common.Helper): the lock is taken through the same
+// choice of receiver as the map, c or c.parent.
+type common struct {
+	mu      sync.Mutex
+	parent  *common
+	sub     bool
+	helpers map[uintptr]bool
+}
+
+func (c *common) Helper(pc uintptr) {
+	if c.sub {
+		c = c.parent
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.helpers[pc] = true
+}
+
+func helpersInLoop(c *common) {
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Helper(uintptr(i))
+		}()
+	}
+	wg.Wait()
+}
+
+// Regression (net/http/fcgi): the starter writes one request's params
+// while the goroutine of another request reads its own.
+type request struct{ params map[string]string }
+
+func serveRequests(ids []uint16, requests map[uint16]*request) {
+	for _, id := range ids {
+		req := requests[id]
+		req.params["k"] = "v"
+		go func() { _ = req.params["k"] }()
+		requests[id].params["x"] = "y"
+	}
+}
+
+// Regression (net/http's http2 server): a function called in a loop that
+// keeps at most one goroutine running itself.
+type conn struct {
+	busy  bool
+	table map[string]int
+	done  chan bool
+}
+
+func (c *conn) write() {
+	c.table["x"]++
+	c.done <- true
+}
+
+func (c *conn) startWrite() {
+	if c.busy {
+		return
+	}
+	c.busy = true
+	go c.write()
+}
+
+func (c *conn) serve() {
+	for {
+		c.startWrite()
+		<-c.done
+		c.busy = false
+	}
+}
