@@ -97,10 +97,7 @@ func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
 	w.stamp = seq
 	w.active = 1
 	w.pcs[0] = pc
-	// Inline check of mapguardPCKind (see mapguardClassify).
-	if v := mapguardPCKind[(pc>>2)&mapguardPCKindMask]; v == pc<<1 {
-		w.pcs[1] = 0
-	} else if v == pc<<1|1 || mapguardClassify(pc) {
+	if mapguardWrapper(pc) {
 		// Called through a runtime or reflect wrapper (mapdelete,
 		// mapclear, reflect_mapassign, ...): record the callers too.
 		mapguardWalk(w, gp, pc)
@@ -108,6 +105,17 @@ func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
 		w.pcs[1] = 0
 	}
 	return unsafe.Pointer(&w.active)
+}
+
+// mapguardWrapper reports whether pc lies in the runtime or reflect.
+//
+//go:nosplit
+func mapguardWrapper(pc uintptr) bool {
+	v := mapguardPCKind[(pc>>2)&mapguardPCKindMask]
+	if v>>1 == pc {
+		return v&1 != 0
+	}
+	return mapguardClassify(pc)
 }
 
 // mapguard_end records the end of a write that may have changed the map's
@@ -148,9 +156,10 @@ func mapguardClassify(pc uintptr) bool {
 }
 
 // mapguardWalk records the callers above pc by frame pointers: it climbs
-// to the frame that returns to pc, then records the return addresses above
-// it. It stays inside this goroutine's stack (a cgo callback's chain leaves
-// it and ends the walk there).
+// to the frame that returns to pc, then records return addresses up to and
+// including the first that is not in a wrapper. It stays inside this
+// goroutine's stack (a cgo callback's chain leaves it and ends the walk
+// there).
 //
 //go:nosplit
 func mapguardWalk(w *mapguardWrite, gp *g, pc uintptr) {
@@ -161,9 +170,14 @@ func mapguardWalk(w *mapguardWrite, gp *g, pc uintptr) {
 		ret := *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
 		fp = *(*uintptr)(unsafe.Pointer(fp))
 		if ret == pc {
-			for ; n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi; n++ {
-				w.pcs[n] = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
+			for n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi {
+				ret = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
 				fp = *(*uintptr)(unsafe.Pointer(fp))
+				w.pcs[n] = ret
+				n++
+				if !mapguardWrapper(ret) {
+					break
+				}
 			}
 			break
 		}

@@ -14,9 +14,16 @@ static void cWrite(int n) {
 */
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+)
 
 var sink int
+
+// note is set by a file that only a user's overlay adds (the tests use it to
+// see that mapguard merged that overlay with its own).
+var note = "no user overlay"
 
 //export goWrite
 func goWrite(i C.int) {
@@ -26,6 +33,7 @@ func goWrite(i C.int) {
 var m = map[int]int{}
 
 func main() {
+	fmt.Fprintln(os.Stderr, "cgoracer:", note)
 	for i := range 64 {
 		m[i] = i
 	}
