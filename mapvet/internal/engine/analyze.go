@@ -134,6 +134,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
 	g := &Goroutine{
 		How:      s.How,
+		Origin:   a.fn.String(),
 		Pos:      s.Pos,
 		Where:    a.where(s.Pos),
 		Accesses: sub.Accesses,

@@ -61,6 +61,7 @@ type factAccess struct {
 
 type factSpawn struct {
 	How      string
+	Origin   string
 	Where    string
 	Accesses []factAccess
 	Dones    []factRef
@@ -139,7 +140,7 @@ func newSummaryFact(s *Summary) *SummaryFact {
 		Releases: toFactRefs(s.Releases),
 	}
 	for _, sp := range s.Spawns {
-		f.Spawns = append(f.Spawns, factSpawn{sp.How, sp.Where, toFactAccesses(sp.Accesses),
+		f.Spawns = append(f.Spawns, factSpawn{sp.How, sp.Origin, sp.Where, toFactAccesses(sp.Accesses),
 			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), sp.Siblings})
 	}
 	return f
@@ -156,7 +157,7 @@ func (f *SummaryFact) summary() *Summary {
 		Releases: fromFactRefs(f.Releases),
 	}
 	for _, sp := range f.Spawns {
-		s.Spawns = append(s.Spawns, &Goroutine{How: sp.How, Where: sp.Where, Accesses: fromFactAccesses(sp.Accesses),
+		s.Spawns = append(s.Spawns, &Goroutine{How: sp.How, Origin: sp.Origin, Where: sp.Where, Accesses: fromFactAccesses(sp.Accesses),
 			Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends), Groups: fromFactRefs(sp.Groups), Siblings: sp.Siblings})
 	}
 	return s

@@ -245,6 +245,9 @@ func (a *funcAnalysis) recordAll() {
 			}
 			continue
 		}
+		if g.Spawned && h.Spawned && g.Origin == h.Origin {
+			continue // as for siblings: the function that starts them may keep one at a time
+		}
 		g.Overlaps = appendUnique(g.Overlaps, h.Index)
 		h.Overlaps = appendUnique(h.Overlaps, g.Index)
 	}

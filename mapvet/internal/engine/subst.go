@@ -25,6 +25,7 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 	for _, sp := range s.Spawns {
 		out.Spawns = append(out.Spawns, &Goroutine{
 			How:      sp.How,
+			Origin:   sp.Origin,
 			Where:    sp.Where,
 			Accesses: e.substAccesses(sp.Accesses, params, frees, caller, "", token.NoPos),
 			Dones:    substRefs(sp.Dones, params, frees),

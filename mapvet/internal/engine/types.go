@@ -60,6 +60,7 @@ type Goroutine struct {
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
 	Siblings bool      // another instance from the same start may run at the same time
 	Spawned  bool      // started by a function this one calls
+	Origin   string    // the function whose go statement (or AfterFunc, ...) started it
 	Overlaps []int     // indexes of other goroutines of the function that may run at the same time
 }
 

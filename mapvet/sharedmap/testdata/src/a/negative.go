@@ -221,3 +221,13 @@ func (c *conn) serve() {
 		c.busy = false
 	}
 }
+
+// Regression (net/http's http2 server): two paths into the function that
+// keeps one writer goroutine at a time.
+func (c *conn) flush() { c.startWrite() }
+
+func (c *conn) serve2() {
+	c.startWrite()
+	c.flush()
+	<-c.done
+}
