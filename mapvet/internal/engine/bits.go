@@ -18,15 +18,6 @@ func (b bits) with(i int) bits {
 	return out
 }
 
-func (b bits) without(i int) bits {
-	if !b.has(i) {
-		return b
-	}
-	out := b.clone()
-	out[i/64] &^= 1 << (i % 64)
-	return out
-}
-
 func (b bits) minus(c bits) bits {
 	out := b.clone()
 	for i := range out {
