@@ -229,3 +229,39 @@ func TestFix(t *testing.T) {
 		t.Errorf("after -fix, mapvet still reports:\n%s", stdout)
 	}
 }
+
+// mapvet finds every reproducer maplab crashes on demand, and none of their
+// fixes (a mutex, sync.Map, a snapshot under the lock), which live in the
+// same package.
+func TestLabReproducers(t *testing.T) {
+	stdout, stderr, code := run(t, "../..", "./lab/repro")
+	if code != 3 {
+		t.Fatalf("exit status %d, want 3; stderr:\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	want := map[string]int{
+		"(fatal error: concurrent map writes)":                  1,
+		"(fatal error: concurrent map read and map write)":      1,
+		"(fatal error: concurrent map iteration and map write)": 2, // range, and the deferred range
+		"(fatal error: concurrent map clone and map write)":     1,
+	}
+	got := map[string]int{}
+	for _, l := range lines {
+		for suffix := range want {
+			if strings.HasSuffix(l, suffix) {
+				got[suffix]++
+			}
+		}
+	}
+	if len(lines) != 5 || len(got) != len(want) {
+		t.Fatalf("want the 5 reproducers, got:\n%s", stdout)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%d findings ending %s, want %d:\n%s", got[k], k, n, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "in deferred func") {
+		t.Errorf("the deferred-range reproducer is not reported as deferred:\n%s", stdout)
+	}
+}
