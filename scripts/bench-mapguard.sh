@@ -9,7 +9,11 @@
 #   defaults: 10 rounds, 200ms, a temporary directory (printed)
 #
 # Environment: GOTOOLCHAIN chooses the toolchain as for go; BENCH narrows the
-# benchmarks (a -test.bench regexp, default .).
+# benchmarks (a -test.bench regexp, default .); INSTR=1 also counts
+# instructions per operation of the stock and mapguard builds under
+# valgrind's callgrind, a measure that load on the machine does not move
+# (the difference of a 2N- and an N-iteration run, so set-up cancels; N is
+# 100000, or 1000 for the benchmarks whose operation is a whole map).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,3 +44,24 @@ done
 benchstat=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
 "${benchstat[@]}" stock="$out/stock.txt" mapguard="$out/mapguard.txt" race="$out/race.txt" | tee "$out/benchstat.txt"
 echo "bench-mapguard: raw results and benchstat output in $out" >&2
+
+if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
+	names=$("$out/stock.test" -test.list="$bench" | grep '^Benchmark')
+	irefs() { # binary benchmark iterations -> instructions executed
+		GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+			"$1" -test.run='^$' -test.bench="^$2\$" -test.benchtime="$3x" -test.cpu=1 2>&1 >/dev/null |
+			sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+	}
+	{
+		printf '%-22s %14s %14s %8s\n' benchmark stock-instr/op mapguard-instr/op ratio
+		for n in $names; do
+			case $n in *Fill* | *Range*) k=1000 ;; *) k=100000 ;; esac
+			s1=$(irefs "$out/stock.test" "$n" $k); s2=$(irefs "$out/stock.test" "$n" $((2 * k)))
+			g1=$(irefs "$out/mapguard.test" "$n" $k); g2=$(irefs "$out/mapguard.test" "$n" $((2 * k)))
+			awk -v n="$n" -v k="$k" -v s1="$s1" -v s2="$s2" -v g1="$g1" -v g2="$g2" 'BEGIN {
+				s = (s2 - s1) / k; g = (g2 - g1) / k
+				printf "%-22s %14.1f %14.1f %8.3f\n", n, s, g, g / s }'
+		done
+	} | tee "$out/instructions.txt"
+	awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions.txt" | tee -a "$out/instructions.txt"
+fi

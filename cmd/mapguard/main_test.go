@@ -149,7 +149,6 @@ type crashCase struct {
 	msg   string   // mapguard's and the stock message
 	stock []string // other stock messages accepted (the iteration quirk)
 	sites []string // the other side writes at one of these
-	fns   map[string]string
 }
 
 // TestCrashReports builds guard/testdata/racer with mapguard and with plain

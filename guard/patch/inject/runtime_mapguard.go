@@ -92,10 +92,16 @@ func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
 	if w0, w1 := &s.w[0], &s.w[1]; w0.goid != goid && (w1.goid == goid || w1.stamp < w0.stamp) {
 		w = w1 // this goroutine's entry, or else the older one
 	}
-	w.goid = goid
-	w.gp.set(gp)
 	w.stamp = seq
 	w.active = 1
+	if w.goid == goid && w.pcs[0] == pc && w.pcs[1] == 0 {
+		// The same goroutine writing from the same call site as last
+		// time (a direct call, no wrapper): the rest of the record
+		// holds already.
+		return unsafe.Pointer(&w.active)
+	}
+	w.goid = goid
+	w.gp.set(gp)
 	w.pcs[0] = pc
 	if mapguardWrapper(pc) {
 		// Called through a runtime or reflect wrapper (mapdelete,
