@@ -3,6 +3,8 @@ package gocmd
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -107,6 +109,33 @@ func TestCheck(t *testing.T) {
 	for _, want := range []string{"runtime/mapguard.go\tadded", "write-begin\t(*Map).Delete", "9 write starts"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("mapguard check does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestRefusalBuildsNothing points the go command at a GOROOT whose map code
+// mapguard does not know: mapguard exits 1 with an error naming the Go
+// version and the anchor, creates no cache, and never runs the build.
+func TestRefusalBuildsNothing(t *testing.T) {
+	fake := t.TempDir()
+	for _, d := range []string{"src/runtime", "src/internal/runtime/maps"} {
+		if err := os.MkdirAll(filepath.Join(fake, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(fake, "src/internal/runtime/maps/map.go"), []byte("package maps\n\ntype Map struct{ used uint64 }\n"), 0o644)
+	t.Setenv("GOROOT", fake)
+	cache := filepath.Join(t.TempDir(), "cache")
+	t.Setenv("MAPGUARD_CACHE", cache)
+	exe := filepath.Join(t.TempDir(), "prog")
+	_, _, err := run("build", "-o", exe, ".")
+	if code(err) != 1 || !strings.Contains(err.Error(), "go1.") || !strings.Contains(err.Error(), "anchor: type Map struct { ... writing uint8 ... }") ||
+		!strings.Contains(err.Error(), "builds nothing") {
+		t.Fatalf("mapguard build with an unknown runtime: %v", err)
+	}
+	for _, p := range []string{exe, cache} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s exists after a refusal", p)
 		}
 	}
 }

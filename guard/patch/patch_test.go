@@ -206,6 +206,7 @@ func TestRefusal(t *testing.T) {
 				t.Fatalf("error %v is not a *ShapeError", err)
 			}
 			msg := err.Error()
+			t.Log(msg)
 			if !strings.HasPrefix(msg, "go1.99-test: ") || !strings.Contains(msg, tc.want) || !strings.Contains(msg, "builds nothing") {
 				t.Errorf("error %q does not name the version and %q", msg, tc.want)
 			}
