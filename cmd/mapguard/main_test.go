@@ -306,6 +306,9 @@ func TestStrict(t *testing.T) {
 // must merge with its own. (-cover is TestCover's: the go command's cover
 // tool cannot read a file that an overlay adds, with or without mapguard.)
 func TestBuildFlags(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		testenv.Missing(t, "gcc not found in PATH: the cgo racer needs a C compiler (apt-get install gcc)")
+	}
 	dir, _ := filepath.Abs("../../guard/testdata/cgoracer")
 	lines := sites(t, filepath.Join(dir, "main.go"))
 	tmp := t.TempDir()
