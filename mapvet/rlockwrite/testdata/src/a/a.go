@@ -1,6 +1,9 @@
 package a
 
-import "sync"
+import (
+	"maps"
+	"sync"
+)
 
 type Cache struct {
 	mu   sync.RWMutex
@@ -35,7 +38,7 @@ func (c *Cache) count(k string) {
 func (c *Cache) Lookup(k string) int {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	c.count(k) // want `call to c.count writes c.hits \(assign at a.go:31\) while only the read lock c.mu is held`
+	c.count(k) // want `call to c.count writes c.hits \(assign at a.go:34\) while only the read lock c.mu is held`
 	return c.data[k]
 }
 
@@ -94,4 +97,11 @@ func retag(e *entry, t string) {
 	reg.mu.RLock()
 	e.tags[t] = false // want `write to e.tags while only the read lock reg.mu is held`
 	reg.mu.RUnlock()
+}
+
+// A library call that writes.
+func (c *Cache) Merge(other map[string]int) {
+	c.mu.RLock()
+	maps.Copy(c.hits, other) // want `maps.Copy writing c.hits while only the read lock c.mu is held`
+	c.mu.RUnlock()
 }
