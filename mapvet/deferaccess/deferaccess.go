@@ -54,7 +54,7 @@ func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards gu
 		if g, w := racingWriter(r, d, a, locks); g != nil {
 			done[a.Ref] = true
 			c.Reportf(pos(a, d), "%s in %s may run while %s writes it at %s (%s)",
-				a.Phrase(), where(a), g.Describe(), w.Where, ops.Fatal(a.Kind))
+				a.Phrase(), where(a, d), g.Describe(), w.Where, ops.Fatal(a.Kind))
 			continue
 		}
 		gd, ok := guards[a.TypeKey]
@@ -66,7 +66,7 @@ func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards gu
 		}
 		done[a.Ref] = true
 		c.Reportf(pos(a, d), "%s in %s runs without %s, which guards it (held at %s): a writer may run at the same time (%s)",
-			a.Phrase(), where(a), gd.LockName, gd.Where, ops.Fatal(a.Kind))
+			a.Phrase(), where(a, d), gd.LockName, gd.Where, ops.Fatal(a.Kind))
 	}
 }
 
@@ -95,9 +95,12 @@ func pos(a engine.Access, d *engine.Deferred) token.Pos {
 	return d.Pos
 }
 
-func where(a engine.Access) string {
-	if a.Call == "" || a.Call == "the func literal" {
+func where(a engine.Access, d *engine.Deferred) string {
+	switch {
+	case a.Call == "the func literal", a.Call == "" && d.Literal:
 		return "deferred func"
+	case a.Call == "":
+		return "deferred call"
 	}
 	return fmt.Sprintf("deferred call to %s", a.Call)
 }

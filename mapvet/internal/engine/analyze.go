@@ -157,6 +157,9 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 // deferred describes what a deferred call does when it runs.
 func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 	d := &Deferred{Index: len(a.ds), Pos: in.Pos(), Where: a.where(in.Pos())}
+	if fn, _ := ops.Callee(&in.Call); fn != nil && fn.Parent() != nil {
+		d.Literal = true
+	}
 	a.ds = append(a.ds, d)
 	for _, op := range ops.SyncOps(in) {
 		switch op.Kind {

@@ -70,6 +70,7 @@ type Deferred struct {
 	Index    int
 	Pos      token.Pos
 	Where    string
+	Literal  bool      // the deferred call is of a function literal
 	Accesses []Access  // with the locks the deferred code takes itself
 	Unlocks  []ref.Ref // locks it releases
 	Waits    []ref.Ref
@@ -112,6 +113,9 @@ func (a *Access) Phrase() string {
 	case ops.Iterate:
 		if a.Verb == "range" {
 			return "range over " + a.Name
+		}
+		if ops.Printing(a.Verb) {
+			return "printing " + a.Name + " with " + a.Verb
 		}
 		return a.Verb + " over " + a.Name
 	case ops.Read:

@@ -117,7 +117,11 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	if fn == nil {
 		return nil
 	}
-	effects, ok := library[FuncName(fn)]
+	name := FuncName(fn)
+	if printing[name] && len(c.Args) > 0 {
+		return printedMaps(c.Args[len(c.Args)-1], name, pos)
+	}
+	effects, ok := library[name]
 	if !ok {
 		return nil
 	}
@@ -185,3 +189,60 @@ func FuncName(fn *ssa.Function) string {
 	}
 	return fn.String()
 }
+
+// printing lists functions that format their variadic arguments: printing
+// a map ranges over it (fmt sorts a map's keys, which reads all of them), so
+// `defer log.Printf("%v", stats)` races with a writer like a range does.
+var printing = map[string]bool{
+	"fmt.Print": true, "fmt.Println": true, "fmt.Printf": true,
+	"fmt.Sprint": true, "fmt.Sprintln": true, "fmt.Sprintf": true,
+	"fmt.Fprint": true, "fmt.Fprintln": true, "fmt.Fprintf": true,
+	"fmt.Errorf": true, "fmt.Appendf": true, "fmt.Append": true, "fmt.Appendln": true,
+	"log.Print": true, "log.Println": true, "log.Printf": true,
+	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
+	"(*log.Logger).Print": true, "(*log.Logger).Println": true, "(*log.Logger).Printf": true,
+	"(*testing.common).Log": true, "(*testing.common).Logf": true,
+	"(*testing.common).Error": true, "(*testing.common).Errorf": true,
+	"(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
+}
+
+// printedMaps finds the maps among the values packed into a variadic
+// ...any argument. go/ssa builds the slice as
+//
+//	t0 = new [n]any (varargs)
+//	t1 = &t0[i]
+//	t2 = make any <- map[K]V (m)
+//	*t1 = t2
+//	t3 = slice t0[:]
+func printedMaps(args ssa.Value, verb string, pos token.Pos) []MapOp {
+	sl, ok := args.(*ssa.Slice)
+	if !ok {
+		return nil
+	}
+	arr, ok := sl.X.(*ssa.Alloc)
+	if !ok {
+		return nil
+	}
+	var out []MapOp
+	for _, u := range *arr.Referrers() {
+		ia, ok := u.(*ssa.IndexAddr)
+		if !ok {
+			continue
+		}
+		for _, w := range *ia.Referrers() {
+			st, ok := w.(*ssa.Store)
+			if !ok || st.Addr != ia {
+				continue
+			}
+			if mi, ok := st.Val.(*ssa.MakeInterface); ok && IsMap(mi.X.Type()) {
+				out = append(out, MapOp{Iterate, verb, mi.X, pos})
+			}
+		}
+	}
+	return out
+}
+
+// Printing reports whether the function named name formats its arguments
+// (fmt.Printf, log.Print, t.Logf, ...).
+func Printing(name string) bool { return printing[name] }
