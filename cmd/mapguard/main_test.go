@@ -163,6 +163,7 @@ func TestCrashReports(t *testing.T) {
 		{race: "writes", msg: "concurrent map writes", sites: []string{"writeA", "writeB"}},
 		{race: "writes-string", msg: "concurrent map writes", sites: []string{"writeString"}},
 		{race: "readwrite", msg: "concurrent map read and map write", sites: []string{"writeA"}},
+		{race: "two-maps", msg: "concurrent map read and map write", sites: []string{"writeTwo"}},
 		{race: "iterate", msg: "concurrent map iteration and map write", sites: []string{"writeA"}},
 		{race: "iterate-grown", msg: "concurrent map iteration and map write", stock: []string{"concurrent map read and map write"}, sites: []string{"grow"}},
 		{race: "delete", msg: "concurrent map read and map write", sites: []string{"deleter", "deleterFill"}},

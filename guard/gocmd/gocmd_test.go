@@ -106,7 +106,8 @@ func TestCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"runtime/mapguard.go\tadded", "write-begin\t(*Map).Delete", "9 write starts"} {
+	for _, want := range []string{"runtime/mapguard.go\tadded", "runtime/runtime2.go\tpatched", "write-begin\t(*Map).Delete",
+		"g-field\ttype g", "wrapper-call\tmapdelete", "9 write starts", "7 wrapper edits, 7 runtime edits"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("mapguard check does not say %q:\n%s", want, out)
 		}

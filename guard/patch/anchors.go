@@ -21,6 +21,7 @@ import (
 var runtimeFuncs = map[string]string{
 	"getg":                       "func() *g",
 	"getfp":                      "func() uintptr",
+	"forEachGRace":               "func(func(gp *g))",
 	"systemstack":                "func(func())",
 	"stopTheWorld":               "func(stwReason) worldStop",
 	"printlock":                  "func()",
@@ -57,6 +58,7 @@ var runtimeFields = map[string]string{
 	"m.preemptoff":          "string",
 	"m.p":                   "puintptr",
 	"debug.asyncpreemptoff": "int32",
+	"workType.cycles":       "atomic.Uint32",
 }
 
 var runtimeTypes = map[string]string{
@@ -66,6 +68,7 @@ var runtimeTypes = map[string]string{
 
 var runtimeVars = map[string]string{
 	"panicking": "atomic.Uint32",
+	"work":      "workType",
 }
 
 var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack"}
@@ -79,12 +82,12 @@ type runtimeDecls struct {
 	consts map[string]bool
 }
 
-// checkRuntime parses the runtime package as built for opt.GOOS/GOARCH and
-// checks every anchor.
-func checkRuntime(src string, opt Options) error {
+// checkRuntime parses the runtime package as built for opt.GOOS/GOARCH,
+// checks every anchor and finds the runtime edits (runtime.go).
+func checkRuntime(src string, opt Options) (*runtimePkg, error) {
 	dir := filepath.Join(src, "runtime")
 	if _, err := os.Stat(filepath.Join(dir, "mapguard.go")); err == nil {
-		return &ShapeError{GoVersion: opt.GoVersion, File: "runtime/mapguard.go", Anchor: "no file named mapguard.go", Problem: "the toolchain already has a file mapguard adds"}
+		return nil, &ShapeError{GoVersion: opt.GoVersion, File: "runtime/mapguard.go", Anchor: "no file named mapguard.go", Problem: "the toolchain already has a file mapguard adds"}
 	}
 	ctxt := build.Default
 	ctxt.GOROOT = filepath.Dir(src)
@@ -92,10 +95,10 @@ func checkRuntime(src string, opt Options) error {
 	ctxt.CgoEnabled = false
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("%s: reading %s: %v", opt.GoVersion, dir, err)
+		return nil, fmt.Errorf("%s: reading %s: %v", opt.GoVersion, dir, err)
 	}
 	d := &runtimeDecls{funcs: map[string][]string{}, fields: map[string]string{}, types: map[string]string{}, vars: map[string]string{}, consts: map[string]bool{}}
-	fset := token.NewFileSet()
+	rt := &runtimePkg{opt: opt, fset: token.NewFileSet()}
 	for _, e := range ents {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
@@ -104,15 +107,26 @@ func checkRuntime(src string, opt Options) error {
 		if ok, err := ctxt.MatchFile(dir, name); err != nil || !ok {
 			continue
 		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.SkipObjectResolution)
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
-			return fmt.Errorf("%s: %v", opt.GoVersion, err)
+			return nil, err
+		}
+		f, err := parser.ParseFile(rt.fset, filepath.Join(dir, name), data, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", opt.GoVersion, err)
 		}
 		if err := d.add(f, opt); err != nil {
-			return err
+			return nil, err
 		}
+		rt.files = append(rt.files, &srcFile{rel: "runtime/" + name, data: data, ast: f})
 	}
-	return d.check(opt)
+	if err := d.check(opt); err != nil {
+		return nil, err
+	}
+	if err := rt.find(); err != nil {
+		return nil, err
+	}
+	return rt, nil
 }
 
 func (d *runtimeDecls) add(f *ast.File, opt Options) error {

@@ -4,25 +4,30 @@
 //
 // # What changes
 //
-// Two files are added and the map code of internal/runtime/maps is edited in
-// place, on the lines where the code already is, so every unchanged line
-// keeps its number and stack traces through the map code read as stock:
+// Two files are added, and the map code of internal/runtime/maps and three
+// runtime files are edited in place, on the lines where the code already
+// is, so every unchanged line keeps its number and stack traces through the
+// map code read as stock:
 //
 //	internal/runtime/maps/*.go      edited (see below)
 //	internal/runtime/maps/mapguard.go  added: declarations, small methods
 //	internal/runtime/maps/map.go       also gets getWithKeyIter, a clone of
 //	                                   getWithKey, appended after its last line
-//	runtime/mapguard.go             added: the side table, the recorder, the
-//	                                   report (inject/runtime_mapguard.go)
+//	runtime/runtime2.go             type g gets a last field, mapguard
+//	runtime/proc.go                 newproc1 zeroes it for each new goroutine
+//	runtime/map.go                  the reflect_map* wrappers record their callers
+//	runtime/mapguard.go             added: the recorder, the report, strict
+//	                                   mode (inject/runtime_mapguard.go)
 //
-// The edits, by the source shape each one matches:
+// The edits in internal/runtime/maps, by the source shape each one matches:
 //
 //	write start   X.writing ^= 1            (not preceded by the check below;
 //	                                         at the top of the function body)
 //	              -> guardW := X.guardWriteBegin(sys.GetCallerPC()); X.writing ^= 1
+//	              (guardWriteBeginWrapped(sys.GetCallerPC(), guardPC2) in
+//	              Delete and Clear, renamed: wrapped.go)
 //	write end     if X.writing == 0 { fatal(...) }; X.writing ^= 1
 //	              -> ...; X.writing ^= 1; X.guardWriteEnd(guardW)
-//	              (guardWriteEndSeed in functions that assign X.seed)
 //	fatal site    fatal("...concurrent map...") inside if X.writing != 0 / == 0
 //	              (or, for "small map with no empty slot", in a *Map method)
 //	              -> X.guardReportFatal("...")
@@ -31,15 +36,22 @@
 //	strict only   end of (*Iter).Init: m.guardIterStart();
 //	              after if it.m.writing != 0 {...} in (*Iter).Next: it.m.guardIterStep()
 //
+// and in runtime (runtime.go):
+//
+//	type g struct { ... }          -> mapguard mapguardG; } before the brace
+//	newproc1: newg.goid = ...      -> ...; newg.mapguard = mapguardG{}
+//	reflect_mapassign etc.: body   -> mapguardReflect(); body
+//
 // Reads get no new code on their path: only their fatal branch changes.
 //
 // # Refusal
 //
 // The write start must be found exactly once in each known write entry
 // point (writeEntries) and nowhere else, every fatal site must be one of the
-// shapes above, and every runtime declaration the injected runtime file uses
-// must have the expected type (anchors.go). Any mismatch is a *ShapeError
-// naming the Go version, the file and the anchor; nothing is generated.
+// shapes above, each runtime edit must find its place exactly once, and
+// every runtime declaration the injected runtime file uses must have the
+// expected type (anchors.go). Any mismatch is a *ShapeError naming the Go
+// version, the file and the anchor; nothing is generated.
 package patch
 
 import (
@@ -59,7 +71,7 @@ import (
 
 // Version is the patch version. It is part of the cache key: bump it
 // whenever the generated files change for the same Go source.
-const Version = 1
+const Version = 2
 
 //go:embed inject/runtime_mapguard.go
 var runtimeTemplate []byte
@@ -177,14 +189,16 @@ func Generate(opt Options) (*Result, error) {
 	if err := mp.find(); err != nil {
 		return nil, err
 	}
-	if err := checkRuntime(src, opt); err != nil {
+	rt, err := checkRuntime(src, opt)
+	if err != nil {
 		return nil, err
 	}
-	return mp.result()
+	return mp.result(rt)
 }
 
-// mapsFile is one parsed file of internal/runtime/maps.
-type mapsFile struct {
+// srcFile is one parsed file of internal/runtime/maps or runtime, with the
+// edits the patch makes in it.
+type srcFile struct {
 	rel   string // internal/runtime/maps/map.go
 	data  []byte
 	ast   *ast.File
@@ -194,10 +208,11 @@ type mapsFile struct {
 type mapsPkg struct {
 	opt       Options
 	fset      *token.FileSet
-	files     []*mapsFile
+	files     []*srcFile
 	sites     []Site
-	clone     string    // source of getWithKeyIter
-	cloneFile *mapsFile // appended to the file of getWithKey, for its imports
+	clone     string                // source of getWithKeyIter
+	cloneFile *srcFile              // appended to the file of getWithKey, for its imports
+	stock     map[*srcFile][]string // Delete and Clear under their stock names, appended
 }
 
 func loadMaps(src string, opt Options) (*mapsPkg, error) {
@@ -223,12 +238,12 @@ func loadMaps(src string, opt Options) (*mapsPkg, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", opt.GoVersion, err)
 		}
-		mp.files = append(mp.files, &mapsFile{rel: mapsDir + "/" + name, data: data, ast: f})
+		mp.files = append(mp.files, &srcFile{rel: mapsDir + "/" + name, data: data, ast: f})
 	}
 	return mp, nil
 }
 
-func (mp *mapsPkg) shape(f *mapsFile, pos token.Pos, anchor, problem string) *ShapeError {
+func (mp *mapsPkg) shape(f *srcFile, pos token.Pos, anchor, problem string) *ShapeError {
 	e := &ShapeError{GoVersion: mp.opt.GoVersion, Anchor: anchor, Problem: problem}
 	if f != nil {
 		e.File = f.rel
@@ -261,8 +276,9 @@ func (mp *mapsPkg) find() error {
 	ends := map[string]int{}
 	fatals := map[string][]string{} // func -> messages
 	var getWithKey *ast.FuncDecl
-	var getWithKeyFile *mapsFile
+	var getWithKeyFile *srcFile
 	iterLookups := 0
+	renamed := map[string]int{}
 	mapFields := map[string]string{}
 
 	for _, f := range mp.files {
@@ -293,6 +309,28 @@ func (mp *mapsPkg) find() error {
 			if err := mp.findWrites(f, fd, key, begins, ends); err != nil {
 				return err
 			}
+			if _, ok := wrappedEntries[key]; ok {
+				src, err := mp.renameWrapped(f, fd, key)
+				if err != nil {
+					return err
+				}
+				if mp.stock == nil {
+					mp.stock = map[*srcFile][]string{}
+				}
+				mp.stock[f] = append(mp.stock[f], src)
+				renamed[key]++
+			}
+			for _, w := range wrappedEntries {
+				if w.mapsPref != "" && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, w.mapsPref) {
+					if n := wrapperCalls(f, fd, w.method, w.args, mp.off); n != 1 {
+						return mp.shape(f, fd.Pos(), fd.Name.Name+": m."+w.method+"(...) once", fmt.Sprintf("the wrapper calls %s %d times", w.method, n))
+					}
+					mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(fd.Pos()).Line, Func: fd.Name.Name, Kind: "wrapper-call"})
+					if !f.importsSys() {
+						return mp.shape(f, token.NoPos, `import "internal/runtime/sys"`, "the file does not import sys, which the wrapper's call needs for GetCallerPC")
+					}
+				}
+			}
 			if err := mp.findFatals(f, fd, key, fatals); err != nil {
 				return err
 			}
@@ -308,7 +346,7 @@ func (mp *mapsPkg) find() error {
 	}
 
 	// Inventory.
-	for _, want := range []struct{ name, typ string }{{"writing", "uint8"}, {"seed", "uintptr"}} {
+	for _, want := range []struct{ name, typ string }{{"writing", "uint8"}} {
 		if got, ok := mapFields[want.name]; !ok || got != want.typ {
 			return mp.shape(nil, token.NoPos, "type Map struct { ... "+want.name+" "+want.typ+" ... }",
 				fmt.Sprintf("Map.%s is %q", want.name, got))
@@ -325,6 +363,11 @@ func (mp *mapsPkg) find() error {
 		}
 		if ends[e] == 0 {
 			return mp.shape(nil, token.NoPos, e+": if m.writing == 0 { fatal(...) }; m.writing ^= 1", "write entry point "+e+" has no write end")
+		}
+	}
+	for e := range wrappedEntries {
+		if renamed[e] != 1 {
+			return mp.shape(nil, token.NoPos, "func "+e+"(...)", fmt.Sprintf("%d declarations of %s", renamed[e], e))
 		}
 	}
 	for fn := range ends {
@@ -364,7 +407,7 @@ func contains(list []string, s string) bool {
 }
 
 // writingToggle matches X.writing ^= 1 and returns X's source.
-func (mp *mapsPkg) writingToggle(f *mapsFile, s ast.Stmt) (string, bool) {
+func (mp *mapsPkg) writingToggle(f *srcFile, s ast.Stmt) (string, bool) {
 	as, ok := s.(*ast.AssignStmt)
 	if !ok || as.Tok != token.XOR_ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
 		return "", false
@@ -381,7 +424,7 @@ func (mp *mapsPkg) writingToggle(f *mapsFile, s ast.Stmt) (string, bool) {
 
 // writingCheck matches `if X.writing OP 0 { fatal(...) ... }` and returns X's
 // source and OP.
-func (mp *mapsPkg) writingCheck(f *mapsFile, s ast.Stmt) (x string, op token.Token, ok bool) {
+func (mp *mapsPkg) writingCheck(f *srcFile, s ast.Stmt) (x string, op token.Token, ok bool) {
 	is, ok := s.(*ast.IfStmt)
 	if !ok || is.Init != nil {
 		return "", 0, false
@@ -400,19 +443,10 @@ func (mp *mapsPkg) writingCheck(f *mapsFile, s ast.Stmt) (x string, op token.Tok
 	return f.src(sel.X), be.Op, true
 }
 
-func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins, ends map[string]int) error {
-	// Does the function change the map's seed (Delete, Clear)? Its write
-	// end then records the new seed.
-	seedChange := false
+func (mp *mapsPkg) findWrites(f *srcFile, fd *ast.FuncDecl, key string, begins, ends map[string]int) error {
 	hasGoto := false
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
-				if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "seed" {
-					seedChange = true
-				}
-			}
 		case *ast.BranchStmt:
 			if n.Tok == token.GOTO {
 				hasGoto = true
@@ -453,11 +487,7 @@ func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins,
 			line := mp.fset.Position(s.Pos()).Line
 			if release {
 				ends[key]++
-				end := ".guardWriteEnd(" + guardVar + ")"
-				if seedChange {
-					end = ".guardWriteEndSeed(" + guardVar + ")"
-				}
-				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + end})
+				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + ".guardWriteEnd(" + guardVar + ")"})
 				mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-end"})
 				continue
 			}
@@ -476,7 +506,11 @@ func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins,
 				return false
 			}
 			begins[key]++
-			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + ".guardWriteBegin(sys.GetCallerPC()); "})
+			begin := ".guardWriteBegin(sys.GetCallerPC()); "
+			if _, ok := wrappedEntries[key]; ok {
+				begin = ".guardWriteBeginWrapped(sys.GetCallerPC(), " + guardPC2 + "); "
+			}
+			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + begin})
 			mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})
 		}
 		return true
@@ -489,7 +523,7 @@ func (mp *mapsPkg) findWrites(f *mapsFile, fd *ast.FuncDecl, key string, begins,
 const guardVar = "guardW"
 
 // importsSys reports whether the file imports internal/runtime/sys as sys.
-func (f *mapsFile) importsSys() bool {
+func (f *srcFile) importsSys() bool {
 	for _, im := range f.ast.Imports {
 		if im.Path.Value == `"internal/runtime/sys"` && (im.Name == nil || im.Name.Name == "sys") {
 			return true
@@ -500,7 +534,7 @@ func (f *mapsFile) importsSys() bool {
 
 // findFatals finds fatal("...concurrent map...") calls and the map each
 // one is about.
-func (mp *mapsPkg) findFatals(f *mapsFile, fd *ast.FuncDecl, key string, fatals map[string][]string) error {
+func (mp *mapsPkg) findFatals(f *srcFile, fd *ast.FuncDecl, key string, fatals map[string][]string) error {
 	var err error
 	var stack []ast.Node
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
@@ -561,7 +595,7 @@ func (mp *mapsPkg) findFatals(f *mapsFile, fd *ast.FuncDecl, key string, fatals 
 // findIterLookups renames it.m.getWithKey to it.m.getWithKeyIter in an
 // iterator method, so that a write found during that lookup is reported as
 // iteration (the stock runtime says "read" there).
-func (mp *mapsPkg) findIterLookups(f *mapsFile, fd *ast.FuncDecl, key string) int {
+func (mp *mapsPkg) findIterLookups(f *srcFile, fd *ast.FuncDecl, key string) int {
 	n := 0
 	ast.Inspect(fd.Body, func(node ast.Node) bool {
 		call, ok := node.(*ast.CallExpr)
@@ -585,7 +619,7 @@ func (mp *mapsPkg) findIterLookups(f *mapsFile, fd *ast.FuncDecl, key string) in
 }
 
 // findStrict places the strict mode's calls in Iter.Init and Iter.Next.
-func (mp *mapsPkg) findStrict(f *mapsFile, fd *ast.FuncDecl, key string) error {
+func (mp *mapsPkg) findStrict(f *srcFile, fd *ast.FuncDecl, key string) error {
 	switch key {
 	case "(*Iter).Init":
 		m := ""
@@ -619,7 +653,7 @@ func (mp *mapsPkg) findStrict(f *mapsFile, fd *ast.FuncDecl, key string) error {
 
 // cloneGetWithKey returns the source of getWithKeyIter: getWithKey with its
 // fatal message saying iteration.
-func (mp *mapsPkg) cloneGetWithKey(f *mapsFile, fd *ast.FuncDecl) string {
+func (mp *mapsPkg) cloneGetWithKey(f *srcFile, fd *ast.FuncDecl) string {
 	start, end := mp.off(fd.Pos()), mp.off(fd.End())
 	var local []edit
 	for _, e := range f.edits {
@@ -637,16 +671,16 @@ func (mp *mapsPkg) cloneGetWithKey(f *mapsFile, fd *ast.FuncDecl) string {
 
 func (mp *mapsPkg) off(p token.Pos) int { return mp.fset.Position(p).Offset }
 
-func (f *mapsFile) src(e ast.Node) string {
+func (f *srcFile) src(e ast.Node) string {
 	return string(f.data[e.Pos()-f.ast.FileStart : e.End()-f.ast.FileStart])
 }
 
 // result applies the edits and adds the new files.
-func (mp *mapsPkg) result() (*Result, error) {
+func (mp *mapsPkg) result(rt *runtimePkg) (*Result, error) {
 	r := &Result{}
 	header := fmt.Sprintf("// Code generated by mapguard patch v%d from %s; DO NOT EDIT.\n\n", Version, mp.opt.GoVersion)
 	trailer := fmt.Sprintf("\n// Patched by mapguard patch v%d from %s; the edits keep every line number.\n", Version, mp.opt.GoVersion)
-	for _, f := range mp.files {
+	for _, f := range append(append([]*srcFile(nil), mp.files...), rt.files...) {
 		if len(f.edits) == 0 {
 			continue
 		}
@@ -655,13 +689,20 @@ func (mp *mapsPkg) result() (*Result, error) {
 		if f == mp.cloneFile {
 			data = append(data, "\n"+mp.clone...)
 		}
+		for _, src := range mp.stock[f] {
+			data = append(data, "\n"+src...)
+		}
 		r.Files = append(r.Files, File{Path: f.rel, Data: data})
 	}
-	mapsFile := header + string(stripIgnore(mapsTemplate))
-	r.Files = append(r.Files, File{Path: mapsDir + "/mapguard.go", Data: []byte(mapsFile), New: true})
-	r.Files = append(r.Files, File{Path: "runtime/mapguard.go", Data: append([]byte(header), stripIgnore(runtimeTemplate)...), New: true})
+	mapsGo := header + string(stripIgnore(mapsTemplate))
+	r.Files = append(r.Files, File{Path: mapsDir + "/mapguard.go", Data: []byte(mapsGo), New: true})
+	runtimeGo, err := runtimeFile(mp.opt)
+	if err != nil {
+		return nil, err
+	}
+	r.Files = append(r.Files, File{Path: "runtime/mapguard.go", Data: append([]byte(header), runtimeGo...), New: true})
 	sort.Slice(r.Files, func(i, j int) bool { return r.Files[i].Path < r.Files[j].Path })
-	r.Sites = mp.sites
+	r.Sites = append(mp.sites, rt.sites...)
 	sort.SliceStable(r.Sites, func(i, j int) bool {
 		if r.Sites[i].File != r.Sites[j].File {
 			return r.Sites[i].File < r.Sites[j].File

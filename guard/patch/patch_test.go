@@ -73,6 +73,14 @@ func checkGenerated(t *testing.T, root, version string) {
 				t.Errorf("%s: no fatal site says %q", version, m)
 			}
 		}
+		// Delete and Clear renamed; the three fast delete wrappers in
+		// maps and mapdelete and mapclear in the runtime pass their
+		// caller down; g gets its field, newproc1 zeroes it, and the five
+		// reflect wrappers record their callers.
+		if kinds["wrapped"] != 2 || kinds["wrapper-call"] != 5 || kinds["g-field"] != 1 || kinds["g-reset"] != 1 ||
+			kinds["reflect-callers"] != len(reflectWrappers) {
+			t.Errorf("%s: runtime sites %v", version, kinds)
+		}
 		if kinds["write-end"] < len(writeEntries) || kinds["iter-lookup"] == 0 {
 			t.Errorf("%s: sites %v", version, kinds)
 		}
@@ -101,7 +109,7 @@ func checkGenerated(t *testing.T, root, version string) {
 				t.Fatalf("%s: %s lost lines", version, f.Path)
 			}
 			for i, w := range want {
-				if !bytes.Equal(got[i], w) && !bytes.Contains(got[i], []byte("guard")) && !bytes.Contains(got[i], []byte("getWithKeyIter")) {
+				if !bytes.Equal(got[i], w) && !bytes.Contains(bytes.ToLower(got[i]), []byte("guard")) && !bytes.Contains(got[i], []byte("getWithKeyIter")) {
 					t.Errorf("%s: %s:%d changed by no mapguard edit:\n got %s\nwant %s", version, f.Path, i+1, got[i], w)
 				}
 			}
@@ -110,7 +118,8 @@ func checkGenerated(t *testing.T, root, version string) {
 		for _, f := range res.Files {
 			paths[f.Path] = true
 		}
-		for _, p := range []string{"runtime/mapguard.go", mapsDir + "/mapguard.go", mapsDir + "/map.go", mapsDir + "/table.go"} {
+		for _, p := range []string{"runtime/mapguard.go", mapsDir + "/mapguard.go", mapsDir + "/map.go", mapsDir + "/table.go",
+			"runtime/runtime2.go", "runtime/proc.go", "runtime/map.go"} {
 			if !paths[p] {
 				t.Errorf("%s: overlay has no %s", version, p)
 			}
@@ -162,7 +171,8 @@ func fakeGOROOT(t *testing.T, real string, mutate map[string]func(string) string
 
 // TestRefusal changes one anchor at a time in a copy of the installed
 // source; each must be refused with an error naming the version and the
-// anchor.
+// anchor. (A changed function name or signature is enough: Generate does
+// not type-check.)
 func TestRefusal(t *testing.T) {
 	real, _ := goroot(t)
 	replace := func(old, new string) func(string) string {
@@ -179,9 +189,12 @@ func TestRefusal(t *testing.T) {
 		{"write flag set, not toggled", mapsDir + "/map.go",
 			replace("m.writing ^= 1 // toggle", "m.writing = 1 // toggle"),
 			"anchor: X.writing ^= 1"},
-		{"seed field retyped", mapsDir + "/map.go",
-			replace("\tseed uintptr\n", "\tseed uint64\n"),
-			"... seed uintptr ..."},
+		{"writing field retyped", mapsDir + "/map.go",
+			replace("\twriting uint8\n", "\twriting uint16\n"),
+			"... writing uint8 ..."},
+		{"GC cycle counter retyped", "runtime/mgc.go",
+			replace("\tcycles atomic.Uint32\n", "\tcycles atomic.Uint64\n"),
+			"field workType.cycles atomic.Uint32"},
 		{"iteration message changed", mapsDir + "/table.go",
 			replace(`fatal("concurrent map iteration and map write")`, `fatal("concurrent map iteration and map writing")`),
 			`unknown fatal message`},
@@ -194,6 +207,18 @@ func TestRefusal(t *testing.T) {
 		{"name clash", "runtime/proc.go",
 			replace("\nfunc forEachG(", "\nfunc mapguardHelper() {}\n\nfunc forEachG("),
 			"the runtime already declares mapguardHelper"},
+		{"new goroutine's id set elsewhere", "runtime/proc.go",
+			replace("\tnewg.goid = pp.goidcache\n", "\tsetGoid(newg, pp.goidcache)\n"),
+			"newproc1: newg.goid = ..."},
+		{"reflect wrapper gone", "runtime/map.go",
+			replace("func reflect_mapclear(", "func reflect_mapclear_renamed("),
+			"func reflect_mapclear(...)"},
+		{"mapdelete calls Delete twice", "runtime/map.go",
+			replace("\tm.Delete(t, key)\n", "\tm.Delete(t, key)\n\tm.Delete(t, key)\n"),
+			"mapdelete: m.Delete(...) once"},
+		{"Clear takes another parameter", mapsDir + "/map.go",
+			replace("func (m *Map) Clear(typ *abi.MapType) {", "func (m *Map) Clear(typ *abi.MapType, hint int) {"),
+			"func (m *Map) Clear with 1 parameters"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := fakeGOROOT(t, real, map[string]func(string) string{tc.file: tc.mutate})
@@ -259,9 +284,11 @@ func TestAnchorsCoverTemplate(t *testing.T) {
 		}
 		anchored[k] = true
 	}
+	owners := map[string]bool{} // struct types and vars whose fields are checked
 	for k := range runtimeFields {
 		anchored[k[strings.Index(k, ".")+1:]] = true
 		anchored[k[:strings.Index(k, ".")]] = true
+		owners[k[:strings.Index(k, ".")]] = true
 	}
 	for k := range runtimeTypes {
 		anchored[k] = true
@@ -274,7 +301,8 @@ func TestAnchorsCoverTemplate(t *testing.T) {
 	}
 	builtin := map[string]bool{"runtime": true, "print": true, "len": true, "uintptr": true, "uint64": true, "uint32": true,
 		"int32": true, "int": true, "string": true, "bool": true, "byte": true, "true": true, "false": true,
-		"nil": true, "unsafe": true, "goarch": true, "Pointer": true, "PtrSize": true, "Load": true}
+		"nil": true, "unsafe": true, "goarch": true, "Pointer": true, "PtrSize": true, "Load": true,
+		"Offsetof": true, "Add": true}
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -323,15 +351,54 @@ func TestAnchorsCoverTemplate(t *testing.T) {
 		}
 		return true
 	})
+	// The field the patch adds to g.
+	added := map[string]bool{"mapguard": true}
 	for name := range used {
-		if declared[name] || local[name] || builtin[name] || anchored[name] || name == "_" {
+		if declared[name] || local[name] || builtin[name] || anchored[name] || added[name] || name == "_" {
 			continue
 		}
 		t.Errorf("the runtime template uses %s, which anchors.go does not check", name)
 	}
 	for name := range anchored {
-		if !used[name] && !strings.HasPrefix(name, "(") {
+		if !used[name] && !strings.HasPrefix(name, "(") && !owners[name] {
 			t.Errorf("anchors.go checks %s, which the runtime template does not use", name)
 		}
+	}
+}
+
+// TestRecordMirror fails if the maps half's guardRec is not the head of the
+// runtime half's record: the maps code increments the first word of the
+// record the runtime returns.
+func TestRecordMirror(t *testing.T) {
+	fields := func(src []byte, typ string) []string {
+		f, err := parser.ParseFile(token.NewFileSet(), typ, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok && ts.Name.Name == typ {
+				for _, fl := range ts.Type.(*ast.StructType).Fields.List {
+					if len(fl.Names) == 0 {
+						out = append(out, "embedded "+exprString(fl.Type))
+					}
+					for _, n := range fl.Names {
+						out = append(out, n.Name+" "+exprString(fl.Type))
+					}
+				}
+			}
+			return true
+		})
+		if len(out) == 0 {
+			t.Fatalf("no struct %s in the template", typ)
+		}
+		return out
+	}
+	maps := fields(mapsTemplate, "guardRec")
+	rec := fields(runtimeTemplate, "mapguardRec")
+	write := fields(runtimeTemplate, "mapguardWrite")
+	if strings.Join(maps, "; ") != "n uintptr" || rec[0] != "embedded mapguardWrite" || write[0] != "n uintptr" {
+		t.Errorf("maps guardRec {%s} is not the head of runtime mapguardRec {%s} {%s}",
+			strings.Join(maps, "; "), strings.Join(rec, "; "), strings.Join(write, "; "))
 	}
 }

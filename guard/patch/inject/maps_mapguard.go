@@ -11,16 +11,25 @@ package maps
 
 import "unsafe"
 
+// guardRec is the head of runtime.mapguardRec (runtime/mapguard.go, added
+// by the same patch): the writing goroutine's record of its latest write,
+// which lives in its g. Only n, its first word, is used here: odd while the
+// write is in progress. guard/patch TestRecordMirror fails if the runtime's
+// record does not start with it.
+type guardRec struct {
+	n uintptr
+}
+
 // Pushed from runtime (runtime/mapguard.go).
 
 //go:linkname guardBegin
-func guardBegin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer
+func guardBegin(m unsafe.Pointer, pc uintptr) *guardRec
 
-//go:linkname guardEnd
-func guardEnd(m unsafe.Pointer, seed uintptr, active unsafe.Pointer)
+//go:linkname guardBeginWrapped
+func guardBeginWrapped(m unsafe.Pointer, pc, pc2 uintptr) *guardRec
 
 //go:linkname guardFatal
-func guardFatal(m unsafe.Pointer, seed uintptr, msg string)
+func guardFatal(m unsafe.Pointer, msg string)
 
 //go:linkname guardIterInit
 func guardIterInit(m unsafe.Pointer)
@@ -29,22 +38,20 @@ func guardIterInit(m unsafe.Pointer)
 func guardIterNext(m unsafe.Pointer)
 
 // guardWriteBegin runs just before a write sets m.writing; pc is the
-// return address of the maps function that writes. It returns the address
-// of the record's active word.
-func (m *Map) guardWriteBegin(pc uintptr) unsafe.Pointer {
-	return guardBegin(unsafe.Pointer(m), m.seed, pc)
+// return address of the maps function that writes.
+func (m *Map) guardWriteBegin(pc uintptr) *guardRec { return guardBegin(unsafe.Pointer(m), pc) }
+
+// guardWriteBeginWrapped is guardWriteBegin in GuardDelete and GuardClear,
+// which only wrappers call: pc2 is the wrapper's return address.
+func (m *Map) guardWriteBeginWrapped(pc, pc2 uintptr) *guardRec {
+	return guardBeginWrapped(unsafe.Pointer(m), pc, pc2)
 }
 
 // guardWriteEnd runs just after a write clears m.writing.
-func (m *Map) guardWriteEnd(active unsafe.Pointer) { *(*uint64)(active) = 0 }
-
-// guardWriteEndSeed ends a write that may have changed m's seed (Delete,
-// Clear): the side table keeps the seed to tell this map from an earlier
-// one at the same address.
-func (m *Map) guardWriteEndSeed(active unsafe.Pointer) { guardEnd(unsafe.Pointer(m), m.seed, active) }
+func (m *Map) guardWriteEnd(r *guardRec) { r.n++ }
 
 // guardReportFatal replaces fatal(msg) at the "concurrent map ..." sites.
-func (m *Map) guardReportFatal(msg string) { guardFatal(unsafe.Pointer(m), m.seed, msg) }
+func (m *Map) guardReportFatal(msg string) { guardFatal(unsafe.Pointer(m), msg) }
 
 // guardIterStart runs at the end of Iter.Init (strict mode only).
 func (m *Map) guardIterStart() { guardIterInit(unsafe.Pointer(m)) }

@@ -5,21 +5,37 @@
 // constraint above removed and a header naming the Go version and patch
 // version. It is never compiled as part of mapsafe itself.
 //
-// internal/runtime/maps calls in here at three kinds of places:
+// # Where the state lives
 //
-//   - guardBegin before every write (the toggle of Map.writing that starts
-//     it): record which goroutine writes which map, from where; the write's
-//     end clears the record's active word (guardEnd when the seed may have
-//     changed);
-//   - guardFatal instead of fatal at every "concurrent map ..." site: print
-//     the other side, then the stock fatal error;
-//   - guardIterInit / guardIterNext (strict mode only): note a range's start
-//     and check, at each step, for writes by other goroutines in between.
+// The map header's size is fixed by the compiler, so the record of who
+// writes which map lives on the writing goroutine: the patch adds one field,
+// mapguard (a mapguardG), at the end of the runtime's g, and zeroes it when
+// newproc1 hands out a g for a new goroutine. A write costs one call and a
+// handful of stores to memory that only its own goroutine writes; no table
+// is shared between goroutines on the write path.
 //
-// The state lives in a side table indexed by a hash of the map's address,
-// because the map header's size is fixed by the compiler. A slot keeps the
-// latest write of each of the last two goroutines that wrote the map. Slots are direct-mapped: a map whose slot was taken over by
-// another map loses its history (the report says so, it never guesses).
+//	write start    guardBegin: if the map is not the one of the latest
+//	               write, that write moves to rec.prev; then the map, the
+//	               maps function's return address and the GC cycle count go
+//	               into g.mapguard.rec, and rec.n++ (odd: in progress);
+//	               returns &rec. guardBeginWrapped, in Delete and Clear
+//	               (which only wrappers call), also records the wrapper's
+//	               return address, which the wrapper passes down
+//	write end      rec.n++ (even: done), inlined in the maps code
+//	reflect        the runtime's reflect_map* wrappers first record their
+//	               callers, up to the first frame outside the runtime and
+//	               reflect, in g.mapguard.deep (mapguardReflect)
+//	fatal site     guardFatal freezes every record (mapguardOff), finds the
+//	               goroutines whose latest write, or latest write before one
+//	               to another map, was to this map (one in progress first),
+//	               prints the other side, then the stock fatal error
+//
+// # Strict mode
+//
+// In the strict overlay (mapguardStrict is true) each write also stamps a
+// side table keyed by map address, and each step of a range checks it for
+// writes by another goroutine since the previous step: see
+// mapguardStrictNote and mapguard_iterNext.
 
 package runtime
 
@@ -28,60 +44,325 @@ import (
 	"unsafe"
 )
 
-// mapguardFrames is how many return addresses a write records: the maps
-// function's caller, and when that is a runtime or reflect wrapper, the
-// callers above it. Six reach the user's frame from the deepest wrapper
-// chain: runtime.mapdelete <- runtime.reflect_mapdelete <-
-// reflect.Value.SetMapIndex <- user.
-const mapguardFrames = 6
+// mapguardStrict is true in the strict overlay; the patcher sets it.
+const mapguardStrict = false
 
-// mapguardSlotBits sets the side table to 1024 slots of 192 bytes.
-const mapguardSlotBits = 10
+// mapguardRec is a goroutine's latest map write, and its latest write to
+// another map before that: a goroutine that writes two maps by turns has
+// moved on to the other one by the time a report reads its record about as
+// often as not. internal/runtime/maps mirrors its first field, n, as
+// guardRec (its mapguard.go, added by the same patch): the write end there
+// increments it. guard/patch TestRecordMirror fails if the two differ.
+//
+// A map's memory is reused for another map only after a garbage collection
+// has started (and found it unreachable) since its last write, so a
+// finished record whose cycle is still work.cycles is about the map that
+// is at that address now; an older one may not be, and is not reported.
+type mapguardRec struct {
+	mapguardWrite               // the latest write
+	prev          mapguardWrite // the latest write before it to another map
+}
 
 // mapguardWrite is one recorded write.
 type mapguardWrite struct {
-	goid   uint64
-	gp     guintptr // g structs are never freed, so a uintptr is safe
-	stamp  uint64   // slot sequence number at the write's start; 0 = empty
-	active uint64   // 1 between guardBegin and guardEnd
-	pcs    [mapguardFrames]uintptr
+	n     uintptr // writes begun plus writes ended: odd while one is in progress
+	m     uintptr // the map's address, as an integer so that no map is kept alive
+	pc    uintptr // return address of the maps function that wrote
+	pc2   uintptr // Delete and Clear: the wrapper's return address; else 0
+	cycle uint32  // work.cycles at the write: GC cycles started so far
 }
 
-// mapguardSlot holds the latest write of each of the last two goroutines
-// to write its map. A goroutine only ever writes its own entry (or, when it
-// has none, the older one), so two goroutines racing on a map record
-// themselves in different entries instead of overwriting each other.
-type mapguardSlot struct {
-	m    uintptr // map address; kept as an integer so no map is kept alive
-	seed uintptr // the map's hash seed after the last recorded write
-	seq  uint64
-	w    [2]mapguardWrite
-	_    [192 - 3*8 - 2*10*8]byte
+// mapguardDeep is how many callers a reflect wrapper records: it stops at
+// the first frame outside the runtime and reflect, which the runtime's
+// reflect paths reach in two (reflect.Value.SetMapIndex or Value.Clear, then
+// the user).
+const mapguardDeep = 4
+
+// mapguardG is the field g.mapguard.
+type mapguardG struct {
+	rec   mapguardRec
+	spare mapguardRec // writes go here once the records are frozen
+	// The callers a reflect wrapper recorded for the write that began
+	// when rec.n was deepN[i], i = deepN[i]/2 % 2: two buffers, so that a
+	// reflect call that records its callers and is then frozen out of
+	// recording its write does not overwrite the previous write's.
+	deepN [2]uintptr
+	deep  [2][mapguardDeep]uintptr
 }
+
+// mapguardOff is the offset in a g of the record a write fills: rec, until
+// the goroutine that reports a race freezes the records by moving it, in
+// one store, to spare. From then on writes leave the records alone, so the
+// writer's record of the racing write is not replaced by its next write
+// while the report reads it; the write path needs no test for it.
+var mapguardOff = unsafe.Offsetof(g{}.mapguard) + unsafe.Offsetof(mapguardG{}.rec)
+
+func mapguardFreeze() {
+	mapguardOff = unsafe.Offsetof(g{}.mapguard) + unsafe.Offsetof(mapguardG{}.spare)
+}
+
+// mapguard_begin records the start of a write to m by this goroutine from
+// pc, the maps function's return address (for the compiler's calls, the
+// user's call site). It runs just before the write sets Map.writing and
+// returns the record, whose n the write's end increments.
+//
+//go:linkname mapguard_begin internal/runtime/maps.guardBegin
+//go:nosplit
+func mapguard_begin(m unsafe.Pointer, pc uintptr) *mapguardRec {
+	gp := getg()
+	if mapguardStrict {
+		mapguardStrictNote(m, gp)
+	}
+	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
+	if r.m != uintptr(m) {
+		r.prev = r.mapguardWrite
+	}
+	r.m = uintptr(m)
+	r.pc = pc
+	r.pc2 = 0
+	r.cycle = work.cycles.Load()
+	r.n++ // after the fields: a reader that sees n odd sees this write's fields
+	return r
+}
+
+// mapguard_beginWrapped is mapguard_begin for GuardDelete and GuardClear,
+// which only wrappers call (the runtime's mapdelete and mapclear, the maps
+// package's runtime_mapdelete_fast*): pc2 is the wrapper's return address.
+//
+//go:linkname mapguard_beginWrapped internal/runtime/maps.guardBeginWrapped
+//go:nosplit
+func mapguard_beginWrapped(m unsafe.Pointer, pc, pc2 uintptr) *mapguardRec {
+	gp := getg()
+	if mapguardStrict {
+		mapguardStrictNote(m, gp)
+	}
+	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
+	if r.m != uintptr(m) {
+		r.prev = r.mapguardWrite
+	}
+	r.m = uintptr(m)
+	r.pc = pc
+	r.pc2 = pc2
+	r.cycle = work.cycles.Load()
+	r.n++
+	return r
+}
+
+// mapguardReflect runs first in the runtime's reflect_map* wrappers (the
+// patch inserts the call): it records the wrapper's callers, by frame
+// pointers inside this goroutine's stack, up to and including the first
+// frame outside the runtime and reflect. The record of the write that
+// follows (rec.n one or two past deepN[i]) uses them. It needs no test for
+// frozen records: once rec.n stops moving, it only ever fills the buffer of
+// a write that rec will not hold.
+//
+//go:noinline
+func mapguardReflect() {
+	gp := getg()
+	d := &gp.mapguard
+	began := d.rec.n // even: no write of this goroutine is in progress
+	deep := &d.deep[began/2%2]
+	lo, hi := gp.stack.lo, gp.stack.hi
+	n := 0
+	fp := getfp() // this function's frame; it holds the wrapper's
+	if fp >= lo && fp+goarch.PtrSize <= hi {
+		fp = *(*uintptr)(unsafe.Pointer(fp))
+		for n < mapguardDeep && fp >= lo && fp+2*goarch.PtrSize <= hi {
+			ret := *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
+			fp = *(*uintptr)(unsafe.Pointer(fp))
+			deep[n] = ret
+			n++
+			if !mapguardInternal(ret) {
+				break
+			}
+		}
+	}
+	for i := n; i < mapguardDeep; i++ {
+		deep[i] = 0
+	}
+	d.deepN[began/2%2] = began
+}
+
+// mapguardPCKind caches, per return address, whether it lies in the runtime
+// or reflect: pc<<1 | 1 if so, pc<<1 if not, 0 when empty. Racing stores are
+// harmless: each entry is one word and names the pc it describes.
+const mapguardPCKindMask = 1<<10 - 1
+
+var mapguardPCKind [mapguardPCKindMask + 1]uintptr
+
+// mapguardInternal reports whether pc lies in the runtime or reflect (or in
+// code it cannot name).
+func mapguardInternal(pc uintptr) bool {
+	v := mapguardPCKind[(pc>>2)&mapguardPCKindMask]
+	if v>>1 == pc {
+		return v&1 != 0
+	}
+	internal := true
+	if f := findfunc(pc - 1); f.valid() {
+		name := funcname(f)
+		internal = mapguardHasPrefix(name, "runtime.") || mapguardHasPrefix(name, "internal/runtime/") ||
+			mapguardHasPrefix(name, "reflect.")
+	}
+	v = pc << 1
+	if internal {
+		v |= 1
+	}
+	mapguardPCKind[(pc>>2)&mapguardPCKindMask] = v
+	return internal
+}
+
+// mapguardSide is the other side of a race, as the report prints it.
+type mapguardSide struct {
+	goid       uint64
+	gp         *g
+	inProgress bool
+	site       bool                      // pcs holds the write's frames
+	pcs        [2 + mapguardDeep]uintptr // innermost first; 0 ends
+	others     [3]uint64                 // more goroutines whose latest write was to this map
+	nothers    int
+}
+
+// mapguardLoad copies a record. It is a call so that the two loads in
+// mapguardSnapshot stay two.
+//
+//go:noinline
+func mapguardLoad(r *mapguardRec) mapguardRec { return *r }
+
+// mapguardSnapshot reads gp's record; ok is false if it kept changing (its
+// goroutine was writing right then and the records are not frozen yet).
+func mapguardSnapshot(gp *g) (r mapguardRec, ok bool) {
+	for range 1000 {
+		a := mapguardLoad(&gp.mapguard.rec)
+		if b := mapguardLoad(&gp.mapguard.rec); a == b {
+			return a, true
+		}
+	}
+	return r, false
+}
+
+// mapguardFrames returns the frames of gp's write w: its return addresses
+// and, for a write through a reflect wrapper, the wrapper's callers,
+// recorded just before the write began (in buffer began/2%2, marked with
+// began).
+func mapguardFrames(gp *g, w *mapguardWrite) (pcs [2 + mapguardDeep]uintptr) {
+	pcs[0], pcs[1] = w.pc, w.pc2
+	n := 1
+	if w.pc2 != 0 {
+		n = 2
+	}
+	began := w.n - 1 - (w.n+1)&1
+	i := began / 2 % 2
+	deepN, deep := gp.mapguard.deepN[i], gp.mapguard.deep[i]
+	if deepN == began && mapguardInternal(w.pc) && (w.pc2 == 0 || mapguardInternal(w.pc2)) {
+		for _, pc := range deep {
+			if pc == 0 {
+				break
+			}
+			pcs[n] = pc
+			n++
+		}
+	}
+	return pcs
+}
+
+// mapguardOf returns gp's write to map m in record r: the latest write if
+// it is to m, else the latest write to another map before it; nil if
+// neither is to m, or if the write is finished and a garbage collection
+// has started since (the map at m may then be another one than it wrote).
+func mapguardOf(r *mapguardRec, m unsafe.Pointer, cycle uint32) *mapguardWrite {
+	for _, w := range [2]*mapguardWrite{&r.mapguardWrite, &r.prev} {
+		if w.n != 0 && w.m == uintptr(m) && (w.n&1 != 0 || w.cycle == cycle) {
+			return w
+		}
+	}
+	return nil
+}
+
+// mapguardFind returns the other side: a goroutine other than me whose
+// latest write, or latest write before one to another map, was to this map;
+// one whose write is in progress first.
+func mapguardFind(m unsafe.Pointer, me *g) mapguardSide {
+	var s mapguardSide
+	cycle := work.cycles.Load()
+	forEachGRace(func(gp *g) {
+		if gp == me {
+			return
+		}
+		r, ok := mapguardSnapshot(gp)
+		if !ok {
+			return
+		}
+		w := mapguardOf(&r, m, cycle)
+		if w == nil {
+			return
+		}
+		inProgress := w.n&1 != 0
+		if s.gp != nil && (s.inProgress || !inProgress) {
+			if s.nothers < len(s.others) {
+				s.others[s.nothers] = gp.goid
+				s.nothers++
+			}
+			return
+		}
+		if s.gp != nil && s.nothers < len(s.others) {
+			s.others[s.nothers] = s.goid
+			s.nothers++
+		}
+		s.goid, s.gp, s.inProgress, s.site, s.pcs = gp.goid, gp, inProgress, true, mapguardFrames(gp, w)
+	})
+	return s
+}
+
+// mapguard_fatal replaces fatal(msg) at every "concurrent map ..." site.
+//
+//go:linkname mapguard_fatal internal/runtime/maps.guardFatal
+func mapguard_fatal(m unsafe.Pointer, msg string) {
+	mapguardFreeze()
+	s := mapguardFind(m, getg())
+	mapguardReport(msg, &s, false)
+	fatal(msg)
+}
+
+// The strict mode's tables. mapguardSlots, keyed by a hash of the map's
+// address, keeps for each map the latest write of each of the last two
+// goroutines that wrote it, stamped with the slot's sequence number;
+// mapguardIters keeps, per goroutine and map, the sequence number at a
+// range's last step (keyed by goroutine and map rather than by the
+// iterator's address, because the iterator lives on a stack that can move).
+// Both are direct-mapped: an entry taken over by another map or range loses
+// its history, and the check then stays silent.
+type mapguardSlotW struct {
+	goid  uint64
+	gp    guintptr // g structs are never freed, so a uintptr is safe
+	stamp uint64   // slot sequence number at the write; 0 = empty
+}
+
+type mapguardSlot struct {
+	m   uintptr
+	seq uint64
+	w   [2]mapguardSlotW
+}
+
+const mapguardSlotBits = 10
 
 var mapguardSlots [1 << mapguardSlotBits]mapguardSlot
 
-//go:nosplit
 func mapguardSlotOf(m unsafe.Pointer) *mapguardSlot {
 	h := uint64(uintptr(m)) * 0x9E3779B97F4A7C15
 	return &mapguardSlots[h>>(64-mapguardSlotBits)]
 }
 
-// mapguard_begin records the start of a write to m by this goroutine, from
-// pc (the maps function's return address). It runs just before the write
-// sets Map.writing and returns the address of the record's active word,
-// which the write clears when it ends.
+// mapguardStrictNote stamps m's slot with a write by gp (strict mode only).
+// A goroutine only ever writes its own entry (or, when it has none, the
+// older one), so two goroutines racing on a map land in different entries.
+// Entries of an earlier map at the same address do no harm: a range only
+// looks at entries stamped after it started, when its map was this one.
 //
-//go:linkname mapguard_begin internal/runtime/maps.guardBegin
 //go:nosplit
-func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
-	gp := getg()
+func mapguardStrictNote(m unsafe.Pointer, gp *g) {
 	s := mapguardSlotOf(m)
-	if s.m != uintptr(m) || s.seed != seed {
-		// Another map's slot, or a new map at a reused address (a new
-		// map has a new random seed): the history is not this map's.
+	if s.m != uintptr(m) {
 		s.m = uintptr(m)
-		s.seed = seed
 		s.w[0].stamp = 0
 		s.w[1].stamp = 0
 	}
@@ -90,150 +371,13 @@ func mapguard_begin(m unsafe.Pointer, seed, pc uintptr) unsafe.Pointer {
 	goid := gp.goid
 	w := &s.w[0]
 	if w0, w1 := &s.w[0], &s.w[1]; w0.goid != goid && (w1.goid == goid || w1.stamp < w0.stamp) {
-		w = w1 // this goroutine's entry, or else the older one
-	}
-	w.stamp = seq
-	w.active = 1
-	if w.goid == goid && w.pcs[0] == pc && w.pcs[1] == 0 {
-		// The same goroutine writing from the same call site as last
-		// time (a direct call, no wrapper): the rest of the record
-		// holds already.
-		return unsafe.Pointer(&w.active)
+		w = w1
 	}
 	w.goid = goid
 	w.gp.set(gp)
-	w.pcs[0] = pc
-	if mapguardWrapper(pc) {
-		// Called through a runtime or reflect wrapper (mapdelete,
-		// mapclear, reflect_mapassign, ...): record the callers too.
-		mapguardWalk(w, gp, pc)
-	} else {
-		w.pcs[1] = 0
-	}
-	return unsafe.Pointer(&w.active)
+	w.stamp = seq
 }
 
-// mapguardWrapper reports whether pc lies in the runtime or reflect.
-//
-//go:nosplit
-func mapguardWrapper(pc uintptr) bool {
-	v := mapguardPCKind[(pc>>2)&mapguardPCKindMask]
-	if v>>1 == pc {
-		return v&1 != 0
-	}
-	return mapguardClassify(pc)
-}
-
-// mapguard_end records the end of a write that may have changed the map's
-// seed (clear, delete to empty). Other writes only clear the active word.
-//
-//go:linkname mapguard_end internal/runtime/maps.guardEnd
-//go:nosplit
-func mapguard_end(m unsafe.Pointer, seed uintptr, active unsafe.Pointer) {
-	s := mapguardSlotOf(m)
-	if s.m == uintptr(m) {
-		s.seed = seed
-	}
-	*(*uint64)(active) = 0
-}
-
-// mapguardPCKind caches, per return address, whether it lies in the runtime
-// or reflect (a wrapper whose callers must be recorded too): pc<<1 | 1 if
-// so, pc<<1 if not, 0 when empty. Racing stores are harmless: each entry is
-// one word and names the pc it describes.
-const mapguardPCKindMask = 1<<10 - 1
-
-var mapguardPCKind [mapguardPCKindMask + 1]uintptr
-
-// mapguardClassify fills pc's entry of mapguardPCKind.
-func mapguardClassify(pc uintptr) bool {
-	wrapper := true // unknown code: record the callers, to be safe
-	if f := findfunc(pc - 1); f.valid() {
-		name := funcname(f)
-		wrapper = mapguardHasPrefix(name, "runtime.") || mapguardHasPrefix(name, "internal/runtime/") ||
-			mapguardHasPrefix(name, "reflect.")
-	}
-	v := pc << 1
-	if wrapper {
-		v |= 1
-	}
-	mapguardPCKind[(pc>>2)&mapguardPCKindMask] = v
-	return wrapper
-}
-
-// mapguardWalk records the callers above pc by frame pointers: it climbs
-// to the frame that returns to pc, then records return addresses up to and
-// including the first that is not in a wrapper. It stays inside this
-// goroutine's stack (a cgo callback's chain leaves it and ends the walk
-// there).
-//
-//go:nosplit
-func mapguardWalk(w *mapguardWrite, gp *g, pc uintptr) {
-	lo, hi := gp.stack.lo, gp.stack.hi
-	fp := getfp()
-	n := 1
-	for climb := 0; climb < 4 && fp >= lo && fp+2*goarch.PtrSize <= hi; climb++ {
-		ret := *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
-		fp = *(*uintptr)(unsafe.Pointer(fp))
-		if ret == pc {
-			for n < mapguardFrames && fp >= lo && fp+2*goarch.PtrSize <= hi {
-				ret = *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
-				fp = *(*uintptr)(unsafe.Pointer(fp))
-				w.pcs[n] = ret
-				n++
-				if !mapguardWrapper(ret) {
-					break
-				}
-			}
-			break
-		}
-	}
-	for ; n < mapguardFrames; n++ {
-		w.pcs[n] = 0
-	}
-}
-
-// mapguardOther returns a copy of the record of the other side: the write
-// in progress by another goroutine, or else the latest write by another
-// goroutine, or an empty record (stamp 0).
-func mapguardOther(s *mapguardSlot, m unsafe.Pointer, seed uintptr, goid uint64) (w mapguardWrite, inProgress bool) {
-	if s.m != uintptr(m) {
-		return w, false
-	}
-	a, b := s.w[0], s.w[1] // copies: the slot keeps changing
-	if b.stamp > a.stamp {
-		a, b = b, a // a is the newer
-	}
-	for _, c := range [2]*mapguardWrite{&a, &b} {
-		if c.stamp != 0 && c.goid != goid && c.active != 0 {
-			return *c, true
-		}
-	}
-	if s.seed != seed {
-		// The seed moved since the last recorded write: the records
-		// may be of an earlier map at this address.
-		return w, false
-	}
-	for _, c := range [2]*mapguardWrite{&a, &b} {
-		if c.stamp != 0 && c.goid != goid {
-			return *c, false
-		}
-	}
-	return w, false
-}
-
-// mapguard_fatal replaces fatal(msg) at every "concurrent map ..." site.
-//
-//go:linkname mapguard_fatal internal/runtime/maps.guardFatal
-func mapguard_fatal(m unsafe.Pointer, seed uintptr, msg string) {
-	other, inProgress := mapguardOther(mapguardSlotOf(m), m, seed, getg().goid)
-	mapguardReport(msg, &other, inProgress, false)
-	fatal(msg)
-}
-
-// The strict mode's table: per goroutine and map, the slot sequence number
-// at the range's last step. Keyed by goroutine and map rather than by the
-// iterator's address, because the iterator lives on a stack that can move.
 type mapguardIter struct {
 	goid uint64
 	m    uintptr
@@ -250,7 +394,7 @@ func mapguardIterOf(goid uint64, m unsafe.Pointer) *mapguardIter {
 	return &mapguardIters[h>>(64-mapguardIterBits)]
 }
 
-// mapguard_iterInit runs at the end of Iter.Init for a non-empty map.
+// mapguard_iterInit runs at the end of Iter.Init (strict mode only).
 //
 //go:linkname mapguard_iterInit internal/runtime/maps.guardIterInit
 //go:nosplit
@@ -262,9 +406,9 @@ func mapguard_iterInit(m unsafe.Pointer) {
 	e.seen = mapguardSlotOf(m).seq
 }
 
-// mapguard_iterNext runs in Iter.Next after the stock check. A write by
-// another goroutine recorded since the previous step (or Init) is reported
-// even though it did not overlap a step.
+// mapguard_iterNext runs in Iter.Next after the stock check (strict mode
+// only). A write by another goroutine stamped since the previous step (or
+// Init) is reported even though it did not overlap a step.
 //
 //go:linkname mapguard_iterNext internal/runtime/maps.guardIterNext
 func mapguard_iterNext(m unsafe.Pointer) {
@@ -277,16 +421,25 @@ func mapguard_iterNext(m unsafe.Pointer) {
 	seq := s.seq
 	if s.m == uintptr(m) {
 		a, b := s.w[0], s.w[1]
-		var other *mapguardWrite
+		var w *mapguardSlotW
 		switch {
 		case a.stamp > e.seen && a.goid != gp.goid:
-			other = &a
+			w = &a
 		case b.stamp > e.seen && b.goid != gp.goid:
-			other = &b
+			w = &b
 		}
-		if other != nil {
+		if w != nil {
+			mapguardFreeze()
 			const msg = "concurrent map iteration and map write"
-			mapguardReport(msg, other, other.active != 0, true)
+			other := mapguardSide{goid: w.goid, gp: w.gp.ptr()}
+			// The site is in the writer's own record, if it still
+			// holds this write.
+			if r, ok := mapguardSnapshot(other.gp); ok && other.gp.goid == w.goid {
+				if ow := mapguardOf(&r, m, work.cycles.Load()); ow != nil {
+					other.inProgress, other.site, other.pcs = ow.n&1 != 0, true, mapguardFrames(other.gp, ow)
+				}
+			}
+			mapguardReport(msg, &other, true)
 			fatal(msg)
 		}
 	}
@@ -297,11 +450,11 @@ func mapguard_iterNext(m unsafe.Pointer) {
 // error that the caller raises next. It stops the world when that is safe,
 // so the other goroutine's stack can be printed, and leaves it stopped:
 // fatal does not need it running.
-func mapguardReport(msg string, w *mapguardWrite, inProgress, strict bool) {
+func mapguardReport(msg string, s *mapguardSide, strict bool) {
 	gp := getg()
 	level, _, _ := gotraceback()
 	mp := gp.m
-	canStop := w.stamp != 0 && level > 0 && gp == mp.curg && mp.locks == 0 &&
+	canStop := s.gp != nil && level > 0 && gp == mp.curg && mp.locks == 0 &&
 		mp.mallocing == 0 && mp.preemptoff == "" && mp.p != 0 &&
 		panicking.Load() == 0 && debug.asyncpreemptoff == 0
 	if canStop {
@@ -310,37 +463,46 @@ func mapguardReport(msg string, w *mapguardWrite, inProgress, strict bool) {
 
 	printlock()
 	print("mapguard: ", msg)
-	if w.stamp == 0 {
+	if s.gp == nil {
 		print(": no write to this map by another goroutine is on record ",
-			"(its record was taken over by another map, or the map was cleared)\n\n")
+			"(the writer has written two other maps since, or a garbage collection started after its write)\n\n")
 		printunlock()
 		return
 	}
 	switch {
 	case strict:
-		print(": goroutine ", w.goid, " wrote this map between two steps of this goroutine's range (mapguard strict mode)\n")
-	case inProgress:
-		print(": the other side is goroutine ", w.goid, ", whose write to this map was in progress\n")
+		print(": goroutine ", s.goid, " wrote this map between two steps of this goroutine's range (mapguard strict mode)\n")
+	case s.inProgress:
+		print(": the other side is goroutine ", s.goid, ", whose write to this map was in progress\n")
 	default:
-		print(": the other side is goroutine ", w.goid, ", the last other goroutine to write this map\n")
+		print(": the other side is goroutine ", s.goid, ", whose write to this map was finished\n")
 	}
-	name, file, line := mapguardSite(w, level)
-	print("mapguard: goroutine ", w.goid, " wrote at ", name, " (", file, ":", line, ")\n")
+	if !s.site {
+		print("mapguard: goroutine ", s.goid, "'s write site is no longer on record (it has written another map since)\n")
+	} else {
+		name, file, line := mapguardSite(s)
+		print("mapguard: goroutine ", s.goid, " wrote at ", name, " (", file, ":", line, ")\n")
+	}
+	for i := range s.nothers {
+		print("mapguard: goroutine ", s.others[i], " also has a write to this map on record\n")
+	}
 
-	print("\nmapguard: goroutine ", w.goid, " at that write:\n")
-	mapguardPrintFrames(w, level)
+	if s.site {
+		print("\nmapguard: goroutine ", s.goid, " at that write:\n")
+		mapguardPrintFrames(s, level)
+	}
 
-	ogp := w.gp.ptr()
+	ogp := s.gp
 	switch {
 	case level == 0:
 	case !canStop:
-		print("\nmapguard: goroutine ", w.goid, " now: not shown (the world could not be stopped here)\n")
+		print("\nmapguard: goroutine ", s.goid, " now: not shown (the world could not be stopped here)\n")
 	default:
-		print("\nmapguard: goroutine ", w.goid, " now:\n")
+		print("\nmapguard: goroutine ", s.goid, " now:\n")
 		systemstack(func() {
 			status := readgstatus(ogp) &^ _Gscan
-			if ogp.goid != w.goid || status == _Gdead {
-				print("goroutine ", w.goid, " has exited\n")
+			if ogp.goid != s.goid || status == _Gdead {
+				print("goroutine ", s.goid, " has exited\n")
 				return
 			}
 			goroutineheader(ogp)
@@ -367,9 +529,9 @@ func mapguardHasPrefix(s, prefix string) bool {
 
 // mapguardSite returns the write's site: the first recorded frame that is
 // neither the runtime's nor reflect's.
-func mapguardSite(w *mapguardWrite, level int32) (name, file string, line int) {
+func mapguardSite(s *mapguardSide) (name, file string, line int) {
 	name, file = "?", "?"
-	for _, retPC := range w.pcs {
+	for _, retPC := range s.pcs {
 		if retPC == 0 {
 			break
 		}
@@ -391,8 +553,8 @@ func mapguardSite(w *mapguardWrite, level int32) (name, file string, line int) {
 }
 
 // mapguardPrintFrames prints the recorded frames like a traceback.
-func mapguardPrintFrames(w *mapguardWrite, level int32) {
-	for _, retPC := range w.pcs {
+func mapguardPrintFrames(s *mapguardSide, level int32) {
+	for _, retPC := range s.pcs {
 		if retPC == 0 {
 			return
 		}
@@ -411,7 +573,7 @@ func mapguardPrintFrames(w *mapguardWrite, level int32) {
 			print(n, "(...)\n\t", file, ":", line, "\n")
 		}
 	}
-	if w.pcs[mapguardFrames-1] != 0 {
+	if s.pcs[len(s.pcs)-1] != 0 {
 		print("...recorded frames end here\n")
 	}
 }

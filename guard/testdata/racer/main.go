@@ -28,6 +28,16 @@ func writeB(m map[int]int) {
 	}
 }
 
+// writeTwo writes m and then another map, over and over: mapguard keeps
+// only each goroutine's latest write, so its report must find the write to
+// m before the next write to other replaces it.
+func writeTwo(m, other map[int]int) {
+	for i := 0; ; i++ {
+		m[i%64] = i // site: writeTwo
+		other[i%64] = i
+	}
+}
+
 func writeString(m map[string]int) {
 	keys := []string{"a", "b", "c", "d"}
 	for i := 0; ; i++ {
@@ -101,7 +111,7 @@ func filled(n int) map[int]int {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: racer writes|writes-string|readwrite|iterate|iterate-grown|delete|clear|reflect|clone|parked|strict-gap|strict-sync")
+		fmt.Fprintln(os.Stderr, "usage: racer writes|writes-string|readwrite|two-maps|iterate|iterate-grown|delete|clear|reflect|clone|parked|strict-gap|strict-sync")
 		os.Exit(2)
 	}
 	m := filled(64)
@@ -115,6 +125,9 @@ func main() {
 		writeString(ms)
 	case "readwrite":
 		go writeA(m)
+		reader(m)
+	case "two-maps":
+		go writeTwo(m, map[int]int{})
 		reader(m)
 	case "iterate":
 		go writeA(m)
