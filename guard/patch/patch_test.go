@@ -218,7 +218,7 @@ func TestRefusal(t *testing.T) {
 			"mapdelete: m.Delete(...) once"},
 		{"Clear takes another parameter", mapsDir + "/map.go",
 			replace("func (m *Map) Clear(typ *abi.MapType) {", "func (m *Map) Clear(typ *abi.MapType, hint int) {"),
-			"func (m *Map) Clear with 1 parameters"},
+			"func (m *Map) Clear with 1 parameter(s)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := fakeGOROOT(t, real, map[string]func(string) string{tc.file: tc.mutate})

@@ -67,7 +67,7 @@ func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (stri
 		return "", mp.shape(f, fd.Pos(), "func (m *Map) "+w.method+"(...) with no results", w.method+" returns something")
 	}
 	if len(names) != w.args {
-		return "", mp.shape(f, fd.Pos(), fmt.Sprintf("func (m *Map) %s with %d parameters", w.method, w.args), fmt.Sprintf("%s has %d", w.method, len(names)))
+		return "", mp.shape(f, fd.Pos(), fmt.Sprintf("func (m *Map) %s with %d parameter(s)", w.method, w.args), fmt.Sprintf("%s has %d parameters", w.method, len(names)))
 	}
 	f.edits = append(f.edits,
 		edit{off: mp.off(fd.Name.Pos()), end: mp.off(fd.Name.End()), text: "Guard" + w.method},
