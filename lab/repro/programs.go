@@ -218,37 +218,33 @@ func fixedReadWrite[K comparable](w *Workload[K]) string {
 }
 
 func fixedIteration[K comparable](w *Workload[K]) string {
-	var mu sync.RWMutex
-	var wg sync.WaitGroup
-	var done atomic.Bool
-	writes := 0
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; !done.Load(); i++ {
-			mu.Lock()
-			w.Write(i)
-			mu.Unlock()
-			writes++
-		}
-	}()
 	visited := 0
-	for r := 0; r < fixedIter; r++ {
-		mu.RLock()
+	writes := readsBesideLockedWriter(w, func() {
 		for range w.M {
 			visited++
 		}
-		mu.RUnlock()
-	}
-	done.Store(true)
-	wg.Wait()
+	})
 	return fmt.Sprintf("%d ranges under RLock (%d entries visited) ran while %d writes were made under Lock", fixedIter, visited, writes)
 }
 
 func fixedClone[K comparable](w *Workload[K]) string {
+	cloned := 0
+	writes := readsBesideLockedWriter(w, func() {
+		cloned += len(maps.Clone(w.M))
+	})
+	return fmt.Sprintf("%d maps.Clone calls under RLock (%d entries copied) ran while %d writes were made under Lock", fixedIter, cloned, writes)
+}
+
+// readsBesideLockedWriter is the fix shared by the iteration and clone
+// reproducers: a goroutine writes w.M under mu.Lock while this goroutine
+// calls read fixedIter times under mu.RLock, starting once the goroutine has
+// made its first write (so the two overlap however the scheduler runs
+// them). It returns how many writes the goroutine made.
+func readsBesideLockedWriter[K comparable](w *Workload[K], read func()) int {
 	var mu sync.RWMutex
 	var wg sync.WaitGroup
 	var done atomic.Bool
+	started := make(chan struct{})
 	writes := 0
 	wg.Add(1)
 	go func() {
@@ -257,19 +253,20 @@ func fixedClone[K comparable](w *Workload[K]) string {
 			mu.Lock()
 			w.Write(i)
 			mu.Unlock()
-			writes++
+			if writes++; writes == 1 {
+				close(started)
+			}
 		}
 	}()
-	cloned := 0
+	<-started
 	for r := 0; r < fixedIter; r++ {
 		mu.RLock()
-		c := maps.Clone(w.M)
+		read()
 		mu.RUnlock()
-		cloned += len(c)
 	}
 	done.Store(true)
 	wg.Wait()
-	return fmt.Sprintf("%d maps.Clone calls under RLock (%d entries copied) ran while %d writes were made under Lock", fixedIter, cloned, writes)
+	return writes
 }
 
 // snapshotInDefer is rangeInDefer with the fix: the writer holds mu, and the

@@ -101,3 +101,17 @@ func head(b []byte) string {
 	}
 	return s
 }
+
+// The iteration and clone fixes read while the locked writer is running:
+// the reads start only after its first write, so they overlap it even when
+// the scheduler would have let all of them finish first.
+func TestLockedFixOverlapsWriter(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		w := NewWorkload([]int{1, 2, 3, 4, 5, 6, 7, 8})
+		reads := 0
+		writes := readsBesideLockedWriter(w, func() { reads++ })
+		if writes < 1 || reads != fixedIter {
+			t.Fatalf("run %d: %d writes, %d reads; want at least 1 write and %d reads", i, writes, reads, fixedIter)
+		}
+	}
+}
