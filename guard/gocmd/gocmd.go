@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mapsafe/mapsafe/guard/overlay"
 	"github.com/mapsafe/mapsafe/guard/patch"
@@ -44,6 +45,8 @@ commands:
   overlay                     prepare the overlay and print its JSON path
                               (for go build -overlay=$(mapguard overlay))
   check                       list what the patch changes in this toolchain
+  clean                       remove mapguard's cache (entries unused for
+                              five days are removed automatically)
 
 flags:
   -strict   also report a write by another goroutine between two steps of
@@ -80,6 +83,19 @@ func Run(env cli.Env) error {
 	case "help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil
+	case "clean":
+		if len(goArgs) != 0 {
+			return cli.Usagef("mapguard clean takes no arguments")
+		}
+		root, err := overlay.CacheRoot()
+		if err != nil {
+			return err
+		}
+		if err := overlay.Clean(root); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "removed %s\n", root)
+		return nil
 	case "build", "test", "run", "install", "overlay", "check":
 	default:
 		fmt.Fprint(env.Stderr, usage)
@@ -111,6 +127,7 @@ func Run(env cli.Env) error {
 		return check(env, tc, *strict)
 	}
 	goBin, goEnvExtra := "go", []string(nil)
+	var used []string // cache entries this run uses
 	if overlay.BeneathModCache(tc.GOROOT, goenv.GOMODCACHE) {
 		mirror, err := overlay.Mirror(root, tc.GOROOT, tc.GoVersion)
 		if err != nil {
@@ -119,6 +136,7 @@ func Run(env cli.Env) error {
 		if *verbose {
 			fmt.Fprintf(env.Stderr, "mapguard: %s is in the module cache, where go build -overlay may not replace files; building with its mirror %s\n", tc.GOROOT, mirror)
 		}
+		used = append(used, mirror)
 		tc.GOROOT = mirror
 		goBin = filepath.Join(mirror, "bin", "go")
 		goEnvExtra = []string{"GOROOT=" + mirror, "GOTOOLCHAIN=local"}
@@ -127,6 +145,8 @@ func Run(env cli.Env) error {
 	if err != nil {
 		return err
 	}
+	used = append(used, prep.Dir)
+	trimCache(env, root, used, *verbose)
 	ovPath := prep.JSON
 	if user := firstNonEmpty(inv.overlay, gf.overlay); user != "" {
 		merged, err := overlay.Merge(os.TempDir(), prep.JSON, user)
@@ -154,6 +174,28 @@ func Run(env cli.Env) error {
 
 	// Phase 4: the go command.
 	return runGo(env, goBin, goEnvExtra, verb, inv.withOverlay(ovPath))
+}
+
+// trimCache marks the cache entries this run uses and removes the ones no
+// run has used for overlay.TrimAge. Neither is allowed to fail the run: a
+// cache that cannot be trimmed only takes more space. -v reports both.
+func trimCache(env cli.Env, root string, used []string, verbose bool) {
+	now := time.Now()
+	for _, dir := range used {
+		if err := overlay.MarkUsed(dir, now); err != nil && verbose {
+			fmt.Fprintf(env.Stderr, "mapguard: marking %s used: %v\n", dir, err)
+		}
+	}
+	removed, err := overlay.Trim(root, now)
+	if !verbose {
+		return
+	}
+	for _, dir := range removed {
+		fmt.Fprintf(env.Stderr, "mapguard: removed %s (unused for %v)\n", dir, overlay.TrimAge)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "mapguard: %v\n", err)
+	}
 }
 
 // invocation is the user's go arguments with the flags mapguard reads.

@@ -8,7 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mapsafe/mapsafe/guard/overlay"
 	"github.com/mapsafe/mapsafe/internal/cli"
 )
 
@@ -138,5 +140,49 @@ func TestRefusalBuildsNothing(t *testing.T) {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s exists after a refusal", p)
 		}
+	}
+}
+
+// A run marks the entry it uses and removes one that no run has used for
+// overlay.TrimAge; clean removes the whole cache.
+func TestCacheTrimAndClean(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "cache")
+	t.Setenv("MAPGUARD_CACHE", root)
+	stale := filepath.Join(root, "go1.26.8-linux_amd64-p1-default-000000000000")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-overlay.TrimAge - time.Hour)
+	if err := os.Chtimes(stale, long, long); err != nil {
+		t.Fatal(err)
+	}
+
+	out, stderr, err := run("-v", "overlay")
+	if err != nil {
+		t.Fatalf("mapguard -v overlay: %v\n%s", err, stderr)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("the stale entry %s survived a run", stale)
+	}
+	if !strings.Contains(stderr, "removed "+stale) {
+		t.Errorf("-v does not report the removal:\n%s", stderr)
+	}
+	entry := filepath.Dir(strings.TrimSpace(out))
+	info, err := os.Stat(entry)
+	if err != nil {
+		t.Fatalf("the overlay's entry: %v", err)
+	}
+	if time.Since(info.ModTime()) > time.Hour {
+		t.Errorf("the entry in use was not marked: %v", info.ModTime())
+	}
+
+	if _, _, err := run("clean", "extra"); code(err) != 2 {
+		t.Errorf("mapguard clean extra: %v, want a usage error", err)
+	}
+	if out, _, err := run("clean"); err != nil || !strings.Contains(out, "removed "+root) {
+		t.Fatalf("mapguard clean: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(root); err == nil {
+		t.Errorf("%s survived mapguard clean", root)
 	}
 }

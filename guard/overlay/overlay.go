@@ -16,6 +16,9 @@
 // temporary directory and renames it into place. The rename is atomic, a run
 // that loses the race discards its copy, and a directory that exists is
 // complete.
+//
+// Entries no run has used for five days are removed by a later run (see
+// trim.go), and Clean removes the whole cache.
 package overlay
 
 import (
