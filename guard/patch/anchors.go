@@ -58,7 +58,7 @@ var runtimeFields = map[string]string{
 	"m.preemptoff":          "string",
 	"m.p":                   "puintptr",
 	"debug.asyncpreemptoff": "int32",
-	"workType.cycles":       "atomic.Uint32",
+	"mstats.numgc":          "uint32",
 }
 
 var runtimeTypes = map[string]string{
@@ -68,7 +68,7 @@ var runtimeTypes = map[string]string{
 
 var runtimeVars = map[string]string{
 	"panicking": "atomic.Uint32",
-	"work":      "workType",
+	"memstats":  "mstats",
 }
 
 var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack"}

@@ -71,7 +71,7 @@ import (
 
 // Version is the patch version. It is part of the cache key: bump it
 // whenever the generated files change for the same Go source.
-const Version = 2
+const Version = 3
 
 //go:embed inject/runtime_mapguard.go
 var runtimeTemplate []byte

@@ -55,9 +55,14 @@ const mapguardStrict = false
 // increments it. guard/patch TestRecordMirror fails if the two differ.
 //
 // A map's memory is reused for another map only after a garbage collection
-// has started (and found it unreachable) since its last write, so a
-// finished record whose cycle is still work.cycles is about the map that
-// is at that address now; an older one may not be, and is not reported.
+// has finished marking without finding it since its last write: mark
+// termination increments memstats.numgc with the world stopped, before any
+// sweeping can free the map's memory for a new allocation. So a finished
+// record whose cycle is still memstats.numgc is about the map that is at
+// that address now; an older one may not be, and is not reported.
+// (work.cycles, which counts GC starts, would not do: a map written during
+// marking, then dropped before its goroutine's stack is scanned, is freed by
+// the same cycle's sweep.)
 type mapguardRec struct {
 	mapguardWrite               // the latest write
 	prev          mapguardWrite // the latest write before it to another map
@@ -69,7 +74,7 @@ type mapguardWrite struct {
 	m     uintptr // the map's address, as an integer so that no map is kept alive
 	pc    uintptr // return address of the maps function that wrote
 	pc2   uintptr // Delete and Clear: the wrapper's return address; else 0
-	cycle uint32  // work.cycles at the write: GC cycles started so far
+	cycle uint32  // memstats.numgc at the write: GC cycles whose marking ended
 }
 
 // mapguardDeep is how many callers a reflect wrapper records: it stops at
@@ -116,11 +121,11 @@ func mapguard_begin(m unsafe.Pointer, pc uintptr) *mapguardRec {
 	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
 	if r.m != uintptr(m) {
 		r.prev = r.mapguardWrite
+		r.m = uintptr(m)
 	}
-	r.m = uintptr(m)
 	r.pc = pc
 	r.pc2 = 0
-	r.cycle = work.cycles.Load()
+	r.cycle = memstats.numgc
 	r.n++ // after the fields: a reader that sees n odd sees this write's fields
 	return r
 }
@@ -139,11 +144,11 @@ func mapguard_beginWrapped(m unsafe.Pointer, pc, pc2 uintptr) *mapguardRec {
 	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
 	if r.m != uintptr(m) {
 		r.prev = r.mapguardWrite
+		r.m = uintptr(m)
 	}
-	r.m = uintptr(m)
 	r.pc = pc
 	r.pc2 = pc2
-	r.cycle = work.cycles.Load()
+	r.cycle = memstats.numgc
 	r.n++
 	return r
 }
@@ -283,7 +288,7 @@ func mapguardOf(r *mapguardRec, m unsafe.Pointer, cycle uint32) *mapguardWrite {
 // one whose write is in progress first.
 func mapguardFind(m unsafe.Pointer, me *g) mapguardSide {
 	var s mapguardSide
-	cycle := work.cycles.Load()
+	cycle := memstats.numgc
 	forEachGRace(func(gp *g) {
 		if gp == me {
 			return
@@ -435,7 +440,7 @@ func mapguard_iterNext(m unsafe.Pointer) {
 			// The site is in the writer's own record, if it still
 			// holds this write.
 			if r, ok := mapguardSnapshot(other.gp); ok && other.gp.goid == w.goid {
-				if ow := mapguardOf(&r, m, work.cycles.Load()); ow != nil {
+				if ow := mapguardOf(&r, m, memstats.numgc); ow != nil {
 					other.inProgress, other.site, other.pcs = ow.n&1 != 0, true, mapguardFrames(other.gp, ow)
 				}
 			}
