@@ -237,6 +237,9 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
 	for _, r := range refs {
+		if r.Kind == ref.Global && a.e.initOnly[r.Key] && !isInitFunc(a.fn) {
+			continue // nil once initialization is over
+		}
 		out = append(out, Access{
 			Ref:     r,
 			Name:    a.e.Name(r, a.fn),

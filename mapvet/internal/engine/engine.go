@@ -58,6 +58,9 @@ type Engine struct {
 	// any call's parenthesis, a composite literal's brace) to the variable
 	// the source assigns it to, for naming maps the SSA form keeps nameless.
 	names map[nameKey]string
+	// initOnly holds the package's init-only map variables (initonly.go),
+	// whose accesses outside init functions are dead after initialization.
+	initOnly map[string]bool
 }
 
 // nameKey is a value's expression position and, for a call with several
@@ -135,6 +138,7 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 		busy:     map[*ssa.Function]bool{},
 		imported: imported,
 		funcs:    funcs,
+		initOnly: initOnlyMaps(pkg, funcs),
 	}
 }
 
