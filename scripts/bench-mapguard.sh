@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Map-heavy benchmarks (guard/bench) built three ways from one source --
 # stock, with mapguard, with -race -- and run side by side: each round runs
-# every benchmark binary once, in turn, so load on the machine hits all three
-# alike. benchstat then prints medians and, per benchmark and as a geomean,
+# every benchmark binary once, in turn (in the opposite order every other
+# round, so that running first or last favours none), so load on the machine
+# hits all three alike. benchstat then prints medians and, per benchmark and as a geomean,
 # the ratio of each build to stock, for two measures: sec/op (wall time) and
 # cpu-ns/op (the CPU time of the benchmark's thread, which time spent
 # waiting for a core on a shared machine does not inflate).
@@ -21,6 +22,8 @@
 # process hashes with its own random seed, which moves the count of a map
 # operation by a percent or two, so each figure is the median of
 # INSTR_REPEAT (default 3) such differences.
+# RUNTIME=1 also runs the Go distribution's own map benchmarks, stock
+# against mapguard (see the end of this script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +45,9 @@ go test -race -c -o "$out/race.test" ./guard/bench
 : >"$out/race.txt"
 for r in $(seq 1 "$rounds"); do
 	echo "bench-mapguard: round $r/$rounds" >&2
-	for b in stock mapguard race; do
+	order="stock mapguard race"
+	[ $((r % 2)) = 0 ] && order="race mapguard stock"
+	for b in $order; do
 		"$out/$b.test" -test.run='^$' -test.bench="$bench" -test.benchtime="$benchtime" >>"$out/$b.txt"
 	done
 done
@@ -77,4 +82,41 @@ if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 		done
 	} | tee "$out/instructions.txt"
 	awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions.txt" | tee -a "$out/instructions.txt"
+fi
+
+# RUNTIME=1: also run the Go distribution's own map benchmarks
+# (runtime/map_benchmark_test.go, BenchmarkMap*: about 500 sub-benchmarks),
+# which we did not write, stock against mapguard, RUNTIME_ROUNDS (default 6)
+# interleaved rounds at RUNTIME_BENCHTIME (default 10ms).
+if [ "${RUNTIME:-0}" = 1 ]; then
+	go test -c -o "$out/runtime-stock.test" runtime
+	"$out/mapguard" test -c -o "$out/runtime-mapguard.test" runtime
+	: >"$out/runtime-stock.txt"
+	: >"$out/runtime-mapguard.txt"
+	for r in $(seq 1 "${RUNTIME_ROUNDS:-6}"); do
+		echo "bench-mapguard: runtime benchmarks, round $r/${RUNTIME_ROUNDS:-6}" >&2
+		order="stock mapguard"
+		[ $((r % 2)) = 0 ] && order="mapguard stock"
+		for b in $order; do
+			"$out/runtime-$b.test" -test.run='^$' -test.bench='^BenchmarkMap' -test.benchtime="${RUNTIME_BENCHTIME:-10ms}" >>"$out/runtime-$b.txt"
+		done
+	done
+	"${benchstat[@]}" stock="$out/runtime-stock.txt" mapguard="$out/runtime-mapguard.txt" >"$out/runtime-benchstat.txt"
+	# benchstat splits these benchmarks into several tables, each with its
+	# own geomean; one figure over all of them is computed here: the
+	# geomean of the per-benchmark ratios of medians, overall and for the
+	# writes and the reads (whose code mapguard does not change, so their
+	# ratio shows how far this suite's noise reaches).
+	medians() { # raw benchmark output -> "name median-ns/op", sorted by name
+		awk '$1 ~ /^Benchmark/ && $4 == "ns/op" { print $1, $3 }' "$1" | sort -k1,1 -k2,2g |
+			awk '{ n[$1]++; v[$1, n[$1]] = $2 }
+			END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; print k, m } }' | sort
+	}
+	join <(medians "$out/runtime-stock.txt") <(medians "$out/runtime-mapguard.txt") |
+		awk '{ r = log($3 / $2); all += r; na++
+			if ($1 ~ /Assign|Delete|Pop|Populate|Clear/) { w += r; nw++ }
+			else if ($1 ~ /Access|Iter|First|Mid|Last|StringKeys/) { rd += r; nr++ } }
+		END { printf "runtime map benchmarks: %d, geomean mapguard/stock %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }' |
+		tee "$out/runtime-summary.txt"
+	echo "bench-mapguard: the runtime benchmarks' benchstat output is in $out/runtime-benchstat.txt" >&2
 fi
