@@ -328,6 +328,13 @@ func growthTraceProgram([]string) int {
 	}
 	fmt.Fprintln(os.Stderr, "phase: forced gc")
 	runtime.GC()
+	// runtime.GC returns once marking has ended, which can be before the
+	// goroutine that ended it prints the gctrace line: the control then
+	// missed its line when the child exited first (seen under CI load).
+	// Mark termination prints before it releases worldsema, which
+	// ReadMemStats takes to stop the world, so this waits for the line
+	// without starting another collection.
+	runtime.ReadMemStats(&ms)
 	fmt.Fprintln(os.Stderr, "phase: end")
 	fmt.Println("map growths:", mapGrowths)
 	fmt.Println("slice growths:", sliceGrowths)
