@@ -56,21 +56,29 @@ type FillResult struct {
 	Exact   bool                  // Growths is exact (see inspect.GrowthReport.Exact)
 	Report  *inspect.GrowthReport // the fill into make(map, 0)
 	// Hint is the smallest make size hint tried with which the same fill
-	// did not grow the map, or -1 if none of Tried did. Tried lists the
-	// hints tried, in order; the first is Len.
+	// grew none of FillTrials new maps, or -1 if none of Tried did. Tried
+	// lists the hints tried, in order; the first is Len.
 	Hint  int
 	Tried []int
 }
 
+// FillTrials is how many new maps, each with its own hash seed, a hint
+// must fill without growth before Fill reports it.
+const FillTrials = 5
+
 // Fill measures a fill: it runs fill on newMap(0) and counts its growths,
 // then runs it again on newMap(hint) for hints from the final length
-// upward until one avoids all growth. newMap must return a new map made
-// with the hint; fill must put the same entries in every map it gets.
+// upward until one avoids all growth in FillTrials maps. newMap must return
+// a new map made with the hint; fill must put the same entries in every map
+// it gets.
 //
 // A hint equal to the final length does not always suffice on Swiss maps:
 // the hint spreads capacity evenly over tables, but keys spread by hash,
-// so one table can still fill up and split. Fill measures that rather
-// than assuming it.
+// so one table can still fill up and split. Whether it does depends on the
+// map's hash seed, so a hint at that edge can avoid growth in one map and
+// not in the next (1792 int keys with hint 1792 fit in two 1024-slot tables
+// only when they split exactly 896 to 896). Fill measures that rather than
+// assuming it, over several seeds.
 func Fill(t testing.TB, newMap func(hint int) interface{}, fill func(m interface{})) FillResult {
 	t.Helper()
 	m := newMap(0)
@@ -90,17 +98,21 @@ func Fill(t testing.TB, newMap func(hint int) interface{}, fill func(m interface
 	}
 	for h := r.Len; h <= 4*r.Len+8; h += step {
 		r.Tried = append(r.Tried, h)
-		m := newMap(h)
-		rh, err := inspect.Trace(m, func() { fill(m) })
-		if err != nil {
-			t.Fatalf("Fill with hint %d: %v", h, err)
-			return r
+		grew := false
+		for trial := 0; trial < FillTrials && !grew; trial++ {
+			m := newMap(h)
+			rh, err := inspect.Trace(m, func() { fill(m) })
+			if err != nil {
+				t.Fatalf("Fill with hint %d: %v", h, err)
+				return r
+			}
+			if rh.LenAfter != r.Len {
+				t.Fatalf("Fill: the fill put %d entries in a new map, %d in the first: fill must be repeatable", rh.LenAfter, r.Len)
+				return r
+			}
+			grew = rh.Count() != 0
 		}
-		if rh.LenAfter != r.Len {
-			t.Fatalf("Fill: the fill put %d entries in a new map, %d in the first: fill must be repeatable", rh.LenAfter, r.Len)
-			return r
-		}
-		if rh.Count() == 0 {
+		if !grew {
 			r.Hint = h
 			return r
 		}
