@@ -133,6 +133,8 @@ func mapguard_begin(m unsafe.Pointer, pc uintptr) *mapguardRec {
 // mapguard_beginWrapped is mapguard_begin for GuardDelete and GuardClear,
 // which only wrappers call (the runtime's mapdelete and mapclear, the maps
 // package's runtime_mapdelete_fast*): pc2 is the wrapper's return address.
+// Its body repeats mapguard_begin's on purpose: mapguard_begin calling it
+// is inlined, but leaves an inline-mark NOP on the path of every write.
 //
 //go:linkname mapguard_beginWrapped internal/runtime/maps.guardBeginWrapped
 //go:nosplit
