@@ -24,8 +24,8 @@
 //	write start   X.writing ^= 1            (not preceded by the check below;
 //	                                         at the top of the function body)
 //	              -> guardW := X.guardWriteBegin(sys.GetCallerPC()); X.writing ^= 1
-//	              (guardWriteBeginWrapped(sys.GetCallerPC(), guardPC2) in
-//	              Delete and Clear, renamed: wrapped.go)
+//	              (X.guardWriteBegin(guardPC) in Delete and Clear,
+//	              renamed: wrapped.go)
 //	write end     if X.writing == 0 { fatal(...) }; X.writing ^= 1
 //	              -> ...; X.writing ^= 1; X.guardWriteEnd(guardW)
 //	fatal site    fatal("...concurrent map...") inside if X.writing != 0 / == 0
@@ -71,7 +71,7 @@ import (
 
 // Version is the patch version. It is part of the cache key: bump it
 // whenever the generated files change for the same Go source.
-const Version = 3
+const Version = 4
 
 //go:embed inject/runtime_mapguard.go
 var runtimeTemplate []byte
@@ -508,7 +508,7 @@ func (mp *mapsPkg) findWrites(f *srcFile, fd *ast.FuncDecl, key string, begins, 
 			begins[key]++
 			begin := ".guardWriteBegin(sys.GetCallerPC()); "
 			if _, ok := wrappedEntries[key]; ok {
-				begin = ".guardWriteBeginWrapped(sys.GetCallerPC(), " + guardPC2 + "); "
+				begin = ".guardWriteBegin(" + guardPC + "); "
 			}
 			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + begin})
 			mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})

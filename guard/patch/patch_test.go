@@ -81,6 +81,20 @@ func checkGenerated(t *testing.T, root, version string) {
 			kinds["reflect-callers"] != len(reflectWrappers) {
 			t.Errorf("%s: runtime sites %v", version, kinds)
 		}
+		// Every stackfree of a goroutine's stack forgets the records of
+		// maps on it: copystack, gfput, gfget, markrootFreeGStacks, and
+		// the g0 and gsignal stacks of an exiting m.
+		freeFuncs := map[string]bool{}
+		for _, s := range res.Sites {
+			if s.Kind == "stack-free" {
+				freeFuncs[s.Func] = true
+			}
+		}
+		for _, fn := range append([]string{"gfget"}, stackFreers...) {
+			if !freeFuncs[fn] {
+				t.Errorf("%s: no stack-free site in %s (sites in %v)", version, fn, freeFuncs)
+			}
+		}
 		if kinds["write-end"] < len(writeEntries) || kinds["iter-lookup"] == 0 {
 			t.Errorf("%s: sites %v", version, kinds)
 		}
@@ -119,7 +133,7 @@ func checkGenerated(t *testing.T, root, version string) {
 			paths[f.Path] = true
 		}
 		for _, p := range []string{"runtime/mapguard.go", mapsDir + "/mapguard.go", mapsDir + "/map.go", mapsDir + "/table.go",
-			"runtime/runtime2.go", "runtime/proc.go", "runtime/map.go"} {
+			"runtime/runtime2.go", "runtime/proc.go", "runtime/map.go", "runtime/stack.go", "runtime/mgcmark.go"} {
 			if !paths[p] {
 				t.Errorf("%s: overlay has no %s", version, p)
 			}
@@ -216,6 +230,12 @@ func TestRefusal(t *testing.T) {
 		{"mapdelete calls Delete twice", "runtime/map.go",
 			replace("\tm.Delete(t, key)\n", "\tm.Delete(t, key)\n\tm.Delete(t, key)\n"),
 			"mapdelete: m.Delete(...) once"},
+		{"copystack frees a stack it computes", "runtime/stack.go",
+			replace("\tstackfree(old)\n", "\tstackfree(oldStack(gp))\n"),
+			"copystack frees a stack that mapguard cannot tie to a goroutine"},
+		{"copystack frees no stack", "runtime/stack.go",
+			replace("\tstackfree(old)\n", "\tstackfreeLater(old)\n"),
+			"copystack frees no stack"},
 		{"Clear takes another parameter", mapsDir + "/map.go",
 			replace("func (m *Map) Clear(typ *abi.MapType) {", "func (m *Map) Clear(typ *abi.MapType, hint int) {"),
 			"func (m *Map) Clear with 1 parameter(s)"},

@@ -25,6 +25,8 @@ import (
 //	    m.Delete(t, key)
 //	func mapclear(...) { ...                m.GuardClear(t, sys.GetCallerPC())
 //	    m.Clear(t)
+//	stackfree(X.stack)                      before it: mapguardStackFreed(X, X.stack);
+//	stackfree(old) in copystack(gp, ...)    before it: mapguardStackFreed(gp, old);
 //
 // newproc1 reuses the g of a goroutine that exited, so the record is zeroed
 // there; a g that is dead keeps the record of its last goroutine, which the
@@ -69,6 +71,7 @@ func (rt *runtimePkg) find() error {
 	gStructs, newprocs := 0, 0
 	wrappers := map[string]int{}
 	calls := map[string]int{}
+	frees := map[string]int{}
 	for _, f := range rt.files {
 		for _, d := range f.ast.Decls {
 			switch d := d.(type) {
@@ -100,6 +103,11 @@ func (rt *runtimePkg) find() error {
 				if d.Recv != nil || d.Body == nil {
 					continue
 				}
+				n, err := rt.findStackFrees(f, d)
+				if err != nil {
+					return err
+				}
+				frees[d.Name.Name] += n
 				switch name := d.Name.Name; {
 				case name == "newproc1":
 					n, err := rt.findGoid(f, d)
@@ -137,12 +145,83 @@ func (rt *runtimePkg) find() error {
 			return rt.shape(nil, token.NoPos, w.runtime+": m."+w.method+"(...) once", fmt.Sprintf("%s calls %s %d times", w.runtime, w.method, calls[w.runtime]))
 		}
 	}
+	for _, fn := range stackFreers {
+		if frees[fn] == 0 {
+			return rt.shape(nil, token.NoPos, "func "+fn+"(...) { ... stackfree(...) ... }", fn+" frees no stack")
+		}
+	}
 	for _, w := range reflectWrappers {
 		if wrappers[w] != 1 {
 			return rt.shape(nil, token.NoPos, "func "+w+"(...) { ... }", fmt.Sprintf("%d declarations of %s", wrappers[w], w))
 		}
 	}
 	return nil
+}
+
+// stackFreers are the runtime functions that must free a goroutine's stack:
+// stack growth and shrinking, and the two that free a dead goroutine's.
+var stackFreers = []string{"copystack", "gfput", "markrootFreeGStacks"}
+
+// findStackFrees puts mapguardStackFreed before each stackfree(...)
+// statement in fd. The freed stack must be X.stack (then its goroutine is
+// X) or, in copystack, a variable (the old stack of copystack's goroutine
+// parameter).
+func (rt *runtimePkg) findStackFrees(f *srcFile, fd *ast.FuncDecl) (int, error) {
+	n := 0
+	var err error
+	ast.Inspect(fd.Body, func(node ast.Node) bool {
+		if err != nil {
+			return false
+		}
+		es, ok := node.(*ast.ExprStmt)
+		if !ok {
+			return true
+		}
+		call, ok := es.X.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return true
+		}
+		if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "stackfree" {
+			return true
+		}
+		const anchor = "stackfree(X.stack), or stackfree(old) in copystack(gp *g, ...)"
+		var g, stk string
+		switch a := call.Args[0].(type) {
+		case *ast.SelectorExpr:
+			if a.Sel.Name == "stack" {
+				g, stk = exprString(a.X), exprString(a)
+			}
+		case *ast.Ident:
+			if fd.Name.Name == "copystack" {
+				if g = firstGParam(fd); g != "" {
+					stk = a.Name
+				}
+			}
+		}
+		if g == "" {
+			err = rt.shape(f, call.Pos(), anchor, fd.Name.Name+" frees a stack that mapguard cannot tie to a goroutine")
+			return false
+		}
+		n++
+		f.edits = append(f.edits, edit{off: rt.off(es.Pos()), text: "mapguardStackFreed(" + g + ", " + stk + "); "})
+		rt.site(f, es.Pos(), fd.Name.Name, "stack-free")
+		return true
+	})
+	return n, err
+}
+
+// firstGParam returns the name of fd's first parameter if it is a *g, else "".
+func firstGParam(fd *ast.FuncDecl) string {
+	ps := fd.Type.Params.List
+	if len(ps) == 0 || len(ps[0].Names) == 0 {
+		return ""
+	}
+	if st, ok := ps[0].Type.(*ast.StarExpr); ok {
+		if id, ok := st.X.(*ast.Ident); ok && id.Name == "g" {
+			return ps[0].Names[0].Name
+		}
+	}
+	return ""
 }
 
 // findGoid finds X.goid = ... as a statement of a block in newproc1 and

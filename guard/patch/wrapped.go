@@ -11,11 +11,12 @@ import (
 // through a wrapper in the runtime (mapdelete, mapclear) or in the maps
 // package (runtime_mapdelete_fast32, _fast64, _faststr), so their own
 // caller is never the write's site: the wrapper's caller is. The patch
-// hands that down as an argument, without walking frames:
+// hands the wrapper's return address down as an argument, without walking
+// frames, and the write records it in place of its own caller's:
 //
 //	func (m *Map) Delete(typ *abi.MapType, key unsafe.Pointer) {
-//	-> func (m *Map) GuardDelete(typ *abi.MapType, key unsafe.Pointer, guardPC2 uintptr) {
-//	   (the write start in it records guardPC2)
+//	-> func (m *Map) GuardDelete(typ *abi.MapType, key unsafe.Pointer, guardPC uintptr) {
+//	   (its write start records guardPC)
 //	m.Delete(typ, key) in the wrappers
 //	-> m.GuardDelete(typ, key, sys.GetCallerPC())
 //
@@ -36,10 +37,10 @@ var wrappedEntries = map[string]struct {
 	"(*Map).Clear":  {"Clear", 1, "mapclear", ""},
 }
 
-// guardPC2 is the added parameter: the wrapper's return address.
-const guardPC2 = "guardPC2"
+// guardPC is the added parameter: the wrapper's return address.
+const guardPC = "guardPC"
 
-// renameWrapped renames a wrapped entry point in place, adds its guardPC2
+// renameWrapped renames a wrapped entry point in place, adds its guardPC
 // parameter, and returns the source of the method that keeps the old name.
 func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (string, error) {
 	w := wrappedEntries[key]
@@ -56,7 +57,7 @@ func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (stri
 			return "", mp.shape(f, p.Pos(), "func (m *Map) "+w.method+"(...)", "a variadic parameter")
 		}
 		for _, n := range p.Names {
-			if n.Name == "_" || n.Name == guardPC2 {
+			if n.Name == "_" || n.Name == guardPC {
 				return "", mp.shape(f, n.Pos(), "func (m *Map) "+w.method+"(...)", "parameter "+n.Name+" cannot be passed on")
 			}
 			names = append(names, n.Name)
@@ -71,7 +72,7 @@ func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (stri
 	}
 	f.edits = append(f.edits,
 		edit{off: mp.off(fd.Name.Pos()), end: mp.off(fd.Name.End()), text: "Guard" + w.method},
-		edit{off: mp.off(fd.Type.Params.Closing), text: ", " + guardPC2 + " uintptr"})
+		edit{off: mp.off(fd.Type.Params.Closing), text: ", " + guardPC + " uintptr"})
 	mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(fd.Pos()).Line, Func: key, Kind: "wrapped"})
 	r := recv.Names[0].Name
 	return fmt.Sprintf("// %s is the stock entry point, for callers other than the wrappers\n// (which call Guard%s).\nfunc (%s %s) %s(%s) {\n\t%s.Guard%s(%s, sys.GetCallerPC())\n}\n",

@@ -25,9 +25,6 @@ type guardRec struct {
 //go:linkname guardBegin
 func guardBegin(m unsafe.Pointer, pc uintptr) *guardRec
 
-//go:linkname guardBeginWrapped
-func guardBeginWrapped(m unsafe.Pointer, pc, pc2 uintptr) *guardRec
-
 //go:linkname guardFatal
 func guardFatal(m unsafe.Pointer, msg string)
 
@@ -38,14 +35,9 @@ func guardIterInit(m unsafe.Pointer)
 func guardIterNext(m unsafe.Pointer)
 
 // guardWriteBegin runs just before a write sets m.writing; pc is the
-// return address of the maps function that writes.
+// return address of the maps function that writes, or in GuardDelete and
+// GuardClear, which only wrappers call, the wrapper's.
 func (m *Map) guardWriteBegin(pc uintptr) *guardRec { return guardBegin(unsafe.Pointer(m), pc) }
-
-// guardWriteBeginWrapped is guardWriteBegin in GuardDelete and GuardClear,
-// which only wrappers call: pc2 is the wrapper's return address.
-func (m *Map) guardWriteBeginWrapped(pc, pc2 uintptr) *guardRec {
-	return guardBeginWrapped(unsafe.Pointer(m), pc, pc2)
-}
 
 // guardWriteEnd runs just after a write clears m.writing.
 func (m *Map) guardWriteEnd(r *guardRec) { r.n++ }

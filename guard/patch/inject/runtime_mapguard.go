@@ -18,9 +18,10 @@
 //	               write, that write moves to rec.prev; then the map, the
 //	               maps function's return address and the GC cycle count go
 //	               into g.mapguard.rec, and rec.n++ (odd: in progress);
-//	               returns &rec. guardBeginWrapped, in Delete and Clear
-//	               (which only wrappers call), also records the wrapper's
-//	               return address, which the wrapper passes down
+//	               returns &rec. In Delete and Clear (which only wrappers
+//	               call) the wrapper's return address, passed down, stands
+//	               for the maps function's: the wrapper's own frame is the
+//	               runtime's, which tracebacks hide anyway
 //	write end      rec.n++ (even: done), inlined in the maps code
 //	reflect        the runtime's reflect_map* wrappers first record their
 //	               callers, up to the first frame outside the runtime and
@@ -72,9 +73,30 @@ type mapguardRec struct {
 type mapguardWrite struct {
 	n     uintptr // writes begun plus writes ended: odd while one is in progress
 	m     uintptr // the map's address, as an integer so that no map is kept alive
-	pc    uintptr // return address of the maps function that wrote
-	pc2   uintptr // Delete and Clear: the wrapper's return address; else 0
-	cycle uint32  // memstats.numgc at the write: GC cycles whose marking ended
+	pc    uintptr // the write's site: see mapguard_begin
+	cycle uint64  // memstats.numgc at the write: GC cycles whose marking ended
+}
+
+// mapguardStackFreed forgets gp's recorded writes to maps inside stk, the
+// stack the runtime is about to free (the patch inserts the call before
+// every stackfree of a goroutine's stack: copystack, gfput, gfget,
+// markrootFreeGStacks, and the g0 and gsignal stacks). A map on a stack
+// never escaped its goroutine, so no race is ever reported on it, but its
+// memory may become heap memory without a garbage collection in between:
+// a freed stack goes back to the heap at once when no collection is
+// running. Without this, a new map there could be reported with a write
+// that gp made to the stack map, in the same GC cycle. gp is not running
+// its own code here (it is growing or shrinking its stack, or it has
+// exited), so nothing writes its record meanwhile.
+//
+//go:nosplit
+func mapguardStackFreed(gp *g, stk stack) {
+	d := &gp.mapguard
+	for _, w := range [...]*mapguardWrite{&d.rec.mapguardWrite, &d.rec.prev, &d.spare.mapguardWrite, &d.spare.prev} {
+		if stk.lo <= w.m && w.m < stk.hi {
+			w.m = 0
+		}
+	}
 }
 
 // mapguardDeep is how many callers a reflect wrapper records: it stops at
@@ -107,51 +129,33 @@ func mapguardFreeze() {
 }
 
 // mapguard_begin records the start of a write to m by this goroutine from
-// pc, the maps function's return address (for the compiler's calls, the
-// user's call site). It runs just before the write sets Map.writing and
-// returns the record, whose n the write's end increments.
+// pc, the return address of the maps function that writes (for the
+// compiler's calls, the user's call site), or, in GuardDelete and
+// GuardClear, which only wrappers call (the runtime's mapdelete and
+// mapclear, the maps package's runtime_mapdelete_fast*), the wrapper's
+// return address, which the wrapper passes down. It runs just before the
+// write sets Map.writing and returns the record, whose n the write's end
+// increments.
 //
 //go:linkname mapguard_begin internal/runtime/maps.guardBegin
 //go:nosplit
-func mapguard_begin(m unsafe.Pointer, pc uintptr) *mapguardRec {
+func mapguard_begin(m unsafe.Pointer, pc uintptr) (r *mapguardRec) {
 	gp := getg()
 	if mapguardStrict {
 		mapguardStrictNote(m, gp)
 	}
-	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
-	if r.m != uintptr(m) {
-		r.prev = r.mapguardWrite
-		r.m = uintptr(m)
+	// Written so (named result, mm, the copy field by field with m last),
+	// the compiler compares r.m in memory with m in its argument register
+	// and keeps the common path, the same map, at ten instructions.
+	r = (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
+	if mm := uintptr(m); r.m != mm {
+		r.prev.n, r.prev.pc, r.prev.cycle = r.n, r.pc, r.cycle
+		r.prev.m = r.m
+		r.m = mm
 	}
 	r.pc = pc
-	r.pc2 = 0
-	r.cycle = memstats.numgc
+	r.cycle = uint64(memstats.numgc)
 	r.n++ // after the fields: a reader that sees n odd sees this write's fields
-	return r
-}
-
-// mapguard_beginWrapped is mapguard_begin for GuardDelete and GuardClear,
-// which only wrappers call (the runtime's mapdelete and mapclear, the maps
-// package's runtime_mapdelete_fast*): pc2 is the wrapper's return address.
-// Its body repeats mapguard_begin's on purpose: mapguard_begin calling it
-// is inlined, but leaves an inline-mark NOP on the path of every write.
-//
-//go:linkname mapguard_beginWrapped internal/runtime/maps.guardBeginWrapped
-//go:nosplit
-func mapguard_beginWrapped(m unsafe.Pointer, pc, pc2 uintptr) *mapguardRec {
-	gp := getg()
-	if mapguardStrict {
-		mapguardStrictNote(m, gp)
-	}
-	r := (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
-	if r.m != uintptr(m) {
-		r.prev = r.mapguardWrite
-		r.m = uintptr(m)
-	}
-	r.pc = pc
-	r.pc2 = pc2
-	r.cycle = memstats.numgc
-	r.n++
 	return r
 }
 
@@ -224,7 +228,7 @@ type mapguardSide struct {
 	gp         *g
 	inProgress bool
 	site       bool                      // pcs holds the write's frames
-	pcs        [2 + mapguardDeep]uintptr // innermost first; 0 ends
+	pcs        [1 + mapguardDeep]uintptr // innermost first; 0 ends
 	others     [3]uint64                 // more goroutines whose latest write was to this map
 	nothers    int
 }
@@ -247,20 +251,17 @@ func mapguardSnapshot(gp *g) (r mapguardRec, ok bool) {
 	return r, false
 }
 
-// mapguardFrames returns the frames of gp's write w: its return addresses
-// and, for a write through a reflect wrapper, the wrapper's callers,
+// mapguardFrames returns the frames of gp's write w: its site and, for a
+// write through a reflect wrapper, the wrapper's callers,
 // recorded just before the write began (in buffer began/2%2, marked with
 // began).
-func mapguardFrames(gp *g, w *mapguardWrite) (pcs [2 + mapguardDeep]uintptr) {
-	pcs[0], pcs[1] = w.pc, w.pc2
+func mapguardFrames(gp *g, w *mapguardWrite) (pcs [1 + mapguardDeep]uintptr) {
+	pcs[0] = w.pc
 	n := 1
-	if w.pc2 != 0 {
-		n = 2
-	}
 	began := w.n - 1 - (w.n+1)&1
 	i := began / 2 % 2
 	deepN, deep := gp.mapguard.deepN[i], gp.mapguard.deep[i]
-	if deepN == began && mapguardInternal(w.pc) && (w.pc2 == 0 || mapguardInternal(w.pc2)) {
+	if deepN == began && mapguardInternal(w.pc) {
 		for _, pc := range deep {
 			if pc == 0 {
 				break
@@ -278,7 +279,7 @@ func mapguardFrames(gp *g, w *mapguardWrite) (pcs [2 + mapguardDeep]uintptr) {
 // has started since (the map at m may then be another one than it wrote).
 func mapguardOf(r *mapguardRec, m unsafe.Pointer, cycle uint32) *mapguardWrite {
 	for _, w := range [2]*mapguardWrite{&r.mapguardWrite, &r.prev} {
-		if w.n != 0 && w.m == uintptr(m) && (w.n&1 != 0 || w.cycle == cycle) {
+		if w.n != 0 && w.m == uintptr(m) && (w.n&1 != 0 || uint32(w.cycle) == cycle) {
 			return w
 		}
 	}
