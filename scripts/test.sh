@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole mapsafe test suite. It first installs what the tests need when it
 # is missing: gccgo (the classic map runs there), Chromium (the visualizer's
-# browser test) and the Go 1.27 toolchain (mapguard is tested on it). Go
+# browser test), qemu-user (mapguard's arm64 build runs under qemu-aarch64)
+# and the Go 1.27 toolchain (mapguard is tested on it). Go
 # modules come through the module proxy as usual.
 #
 # Under CI=true a test whose requirement is still missing fails instead of
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v gccgo >/dev/null 2>&1 || missing+=(gccgo)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "test.sh: installing ${missing[*]}" >&2
 	sudo=""

@@ -151,6 +151,44 @@ type crashCase struct {
 	sites []string // the other side writes at one of these
 }
 
+// crashCases are the races of guard/testdata/racer.
+var crashCases = []crashCase{
+	{race: "writes", msg: "concurrent map writes", sites: []string{"writeA", "writeB"}},
+	{race: "writes-string", msg: "concurrent map writes", sites: []string{"writeString"}},
+	{race: "readwrite", msg: "concurrent map read and map write", sites: []string{"writeA"}},
+	{race: "two-maps", msg: "concurrent map read and map write", sites: []string{"writeTwo"}},
+	{race: "iterate", msg: "concurrent map iteration and map write", sites: []string{"writeA"}},
+	{race: "iterate-grown", msg: "concurrent map iteration and map write", stock: []string{"concurrent map read and map write"}, sites: []string{"grow"}},
+	{race: "delete", msg: "concurrent map read and map write", sites: []string{"deleter", "deleterFill"}},
+	{race: "clear", msg: "concurrent map read and map write", sites: []string{"clearer", "clearerFill"}},
+	{race: "reflect", msg: "concurrent map read and map write", sites: []string{"reflectWriter"}},
+	{race: "clone", msg: "concurrent map clone and map write", sites: []string{"writeA"}},
+	{race: "parked", msg: "concurrent map writes", sites: []string{"writeA", "writeB"}},
+}
+
+// checkGuardReport checks a mapguard build's crash in race c: the stock
+// message, the other goroutine named at one of c's write sites, and a
+// report of a few dozen lines.
+func checkGuardReport(t *testing.T, out string, code int, c crashCase, lines map[string]int, file string) {
+	t.Helper()
+	if code != 2 {
+		t.Fatalf("exit %d, want 2:\n%s", code, out)
+	}
+	r := parseReport(t, out)
+	if r.msg != c.msg || r.fatal != c.msg {
+		t.Errorf("report says %q then fatal error %q, want %q:\n%s", r.msg, r.fatal, c.msg, out)
+	}
+	if !matchesSite(r, lines, c.sites, file) {
+		t.Errorf("report names %s at %s:%d, want one of the writes %v:\n%s", r.fn, r.file, r.line, c.sites, out)
+	}
+	if r.other == r.detects {
+		t.Errorf("the other side is the goroutine that noticed, %s:\n%s", r.other, out)
+	}
+	if r.lines > 60 {
+		t.Errorf("report of %d lines, want a few dozen:\n%s", r.lines, out)
+	}
+}
+
 // TestCrashReports builds guard/testdata/racer with mapguard and with plain
 // go, on each toolchain, and runs every race with both.
 func TestCrashReports(t *testing.T) {
@@ -159,19 +197,6 @@ func TestCrashReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := sites(t, filepath.Join(dir, "main.go"))
-	cases := []crashCase{
-		{race: "writes", msg: "concurrent map writes", sites: []string{"writeA", "writeB"}},
-		{race: "writes-string", msg: "concurrent map writes", sites: []string{"writeString"}},
-		{race: "readwrite", msg: "concurrent map read and map write", sites: []string{"writeA"}},
-		{race: "two-maps", msg: "concurrent map read and map write", sites: []string{"writeTwo"}},
-		{race: "iterate", msg: "concurrent map iteration and map write", sites: []string{"writeA"}},
-		{race: "iterate-grown", msg: "concurrent map iteration and map write", stock: []string{"concurrent map read and map write"}, sites: []string{"grow"}},
-		{race: "delete", msg: "concurrent map read and map write", sites: []string{"deleter", "deleterFill"}},
-		{race: "clear", msg: "concurrent map read and map write", sites: []string{"clearer", "clearerFill"}},
-		{race: "reflect", msg: "concurrent map read and map write", sites: []string{"reflectWriter"}},
-		{race: "clone", msg: "concurrent map clone and map write", sites: []string{"writeA"}},
-		{race: "parked", msg: "concurrent map writes", sites: []string{"writeA", "writeB"}},
-	}
 	for _, tcName := range toolchains {
 		t.Run(tcName, func(t *testing.T) {
 			t.Parallel()
@@ -179,25 +204,10 @@ func TestCrashReports(t *testing.T) {
 			guard := build(t, dir, env, mapguardBin)
 			stock := build(t, dir, env, "go")
 			quirk := 0
-			for _, c := range cases {
+			for _, c := range crashCases {
 				t.Run(c.race, func(t *testing.T) {
 					out, code := run(t, time.Minute, dir, nil, guard, c.race)
-					if code != 2 {
-						t.Fatalf("exit %d, want 2:\n%s", code, out)
-					}
-					r := parseReport(t, out)
-					if r.msg != c.msg || r.fatal != c.msg {
-						t.Errorf("report says %q then fatal error %q, want %q:\n%s", r.msg, r.fatal, c.msg, out)
-					}
-					if !matchesSite(r, lines, c.sites, filepath.Join(dir, "main.go")) {
-						t.Errorf("report names %s at %s:%d, want one of the writes %v:\n%s", r.fn, r.file, r.line, c.sites, out)
-					}
-					if r.other == r.detects {
-						t.Errorf("the other side is the goroutine that noticed, %s:\n%s", r.other, out)
-					}
-					if r.lines > 60 {
-						t.Errorf("report of %d lines, want a few dozen:\n%s", r.lines, out)
-					}
+					checkGuardReport(t, out, code, c, lines, filepath.Join(dir, "main.go"))
 
 					out, code = run(t, time.Minute, dir, nil, stock, c.race)
 					f := fatalRE.FindStringSubmatch(out)
@@ -213,6 +223,26 @@ func TestCrashReports(t *testing.T) {
 				})
 			}
 			t.Logf("%s: the stock build called the iteration race a read %d time(s)", tcName, quirk)
+		})
+	}
+}
+
+// TestCrashReportsArm64 builds the same program with mapguard for
+// linux/arm64 (installed toolchain) and runs every race under qemu-aarch64:
+// the patch, the frame-pointer walk of reflect writes and the report on
+// arm64.
+func TestCrashReportsArm64(t *testing.T) {
+	qemu := testenv.QemuAarch64(t)
+	dir, err := filepath.Abs("../../guard/testdata/racer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := sites(t, filepath.Join(dir, "main.go"))
+	guard := build(t, dir, []string{"GOARCH=arm64"}, mapguardBin)
+	for _, c := range crashCases {
+		t.Run(c.race, func(t *testing.T) {
+			out, code := run(t, 2*time.Minute, dir, nil, qemu, guard, c.race)
+			checkGuardReport(t, out, code, c, lines, filepath.Join(dir, "main.go"))
 		})
 	}
 }

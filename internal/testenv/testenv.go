@@ -49,6 +49,17 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
+// QemuAarch64 returns the path of qemu-aarch64 (user-mode emulation, which
+// runs a linux/arm64 Go binary here), or stops the test.
+func QemuAarch64(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		Missing(t, "qemu-aarch64 not found in PATH (scripts/test.sh installs it with apt-get install qemu-user)")
+	}
+	return p
+}
+
 // Short stops the test in -short mode; unlike a missing tool this is a
 // choice of the person running the tests, so it skips even under CI.
 func Short(t testing.TB, why string) {
