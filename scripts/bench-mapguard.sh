@@ -23,7 +23,13 @@
 # operation by a percent or two, so each figure is the median of
 # INSTR_REPEAT (default 3) such differences.
 # RUNTIME=1 also runs the Go distribution's own map benchmarks, stock
-# against mapguard (see the end of this script).
+# against mapguard (see the end of this script). STRICT=1 adds a fourth
+# build, mapguard -strict, to the rounds and to the instruction counts.
+# PAIRS=N also times each benchmark in N back-to-back pairs, stock then
+# mapguard (mapguard first in every other pair), and reports per benchmark
+# the median of the N per-pair ratios, and their geomean: two runs a second
+# apart see the same machine, so a pair's ratio cancels the slow swings in
+# speed that a shared machine goes through over the minutes a round takes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,14 +45,18 @@ go build -o "$out/mapguard" ./cmd/mapguard
 go test -c -o "$out/stock.test" ./guard/bench
 "$out/mapguard" test -c -o "$out/mapguard.test" ./guard/bench
 go test -race -c -o "$out/race.test" ./guard/bench
+builds="stock mapguard race"
+if [ "${STRICT:-0}" = 1 ]; then
+	"$out/mapguard" -strict test -c -o "$out/strict.test" ./guard/bench
+	builds="stock mapguard strict race"
+fi
+reversed=$(echo "$builds" | tr ' ' '\n' | tac | tr '\n' ' ')
 
-: >"$out/stock.txt"
-: >"$out/mapguard.txt"
-: >"$out/race.txt"
+for b in $builds; do : >"$out/$b.txt"; done
 for r in $(seq 1 "$rounds"); do
 	echo "bench-mapguard: round $r/$rounds" >&2
-	order="stock mapguard race"
-	[ $((r % 2)) = 0 ] && order="race mapguard stock"
+	order=$builds
+	[ $((r % 2)) = 0 ] && order=$reversed
 	for b in $order; do
 		"$out/$b.test" -test.run='^$' -test.bench="$bench" -test.benchtime="$benchtime" >>"$out/$b.txt"
 	done
@@ -54,8 +64,46 @@ done
 
 # benchstat compares each file with the first (stock).
 benchstat=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
-"${benchstat[@]}" stock="$out/stock.txt" mapguard="$out/mapguard.txt" race="$out/race.txt" | tee "$out/benchstat.txt"
+args=()
+for b in $builds; do args+=("$b=$out/$b.txt"); done
+"${benchstat[@]}" "${args[@]}" | tee "$out/benchstat.txt"
 echo "bench-mapguard: raw results and benchstat output in $out" >&2
+
+if [ "${PAIRS:-0}" -gt 0 ]; then
+	names=$("$out/stock.test" -test.list="$bench" | grep '^Benchmark')
+	nsop() { # binary benchmark -> ns/op of one run
+		"$1" -test.run='^$' -test.bench="^$2\$" -test.benchtime="$benchtime" | awk '$1 ~ /^Benchmark/ { print $3; exit }'
+	}
+	: >"$out/pairs.txt"
+	for n in $names; do
+		for i in $(seq 1 "$PAIRS"); do
+			if [ $((i % 2)) = 1 ]; then
+				s=$(nsop "$out/stock.test" "$n")
+				g=$(nsop "$out/mapguard.test" "$n")
+			else
+				g=$(nsop "$out/mapguard.test" "$n")
+				s=$(nsop "$out/stock.test" "$n")
+			fi
+			echo "$n $s $g" >>"$out/pairs.txt"
+		done
+	done
+	# per benchmark: median stock, median mapguard, median of the ratios,
+	# and how many pairs had mapguard slower
+	sort -k1,1 "$out/pairs.txt" | awk '
+		function med(a, k,   i, j, t) {
+			for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+		}
+		function flush() {
+			if (name == "") return
+			m = med(r, k); printf "%-22s %12.2f %12.2f %8.3f %6s\n", name, med(s, k), med(g, k), m, slower "/" k
+			l += log(m); nb++
+		}
+		BEGIN { printf "%-22s %12s %12s %8s %6s\n", "benchmark", "stock-ns/op", "mapguard-ns/op", "ratio", "slower" }
+		$1 != name { flush(); name = $1; k = 0; slower = 0 }
+		{ k++; s[k] = $2; g[k] = $3; r[k] = $3 / $2; if ($3 > $2) slower++ }
+		END { flush(); printf "geomean of the median pair ratios %.3f\n", exp(l / nb) }' | tee "$out/pairs-summary.txt"
+fi
 
 if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 	names=$("$out/stock.test" -test.list="$bench" | grep '^Benchmark')
@@ -72,16 +120,21 @@ if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 			awk -v a="$a" -v b="$b" -v k="$3" 'BEGIN { printf "%.1f\n", (b - a) / k }'
 		done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 	}
-	{
-		printf '%-22s %14s %14s %8s\n' benchmark stock-instr/op mapguard-instr/op ratio
+	instr() { # build -> instructions.txt-style table of that build against stock
+		printf '%-22s %14s %14s %8s\n' benchmark stock-instr/op "$1-instr/op" ratio
 		for n in $names; do
 			case $n in BenchmarkFillInt | BenchmarkRangeInt) k=1000 ;; *) k=100000 ;; esac
 			s=$(perop "$out/stock.test" "$n" $k)
-			g=$(perop "$out/mapguard.test" "$n" $k)
+			g=$(perop "$out/$1.test" "$n" $k)
 			awk -v n="$n" -v s="$s" -v g="$g" 'BEGIN { printf "%-22s %14.1f %14.1f %8.3f\n", n, s, g, g / s }'
 		done
-	} | tee "$out/instructions.txt"
+	}
+	instr mapguard | tee "$out/instructions.txt"
 	awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions.txt" | tee -a "$out/instructions.txt"
+	if [ "${STRICT:-0}" = 1 ]; then
+		instr strict | tee "$out/instructions-strict.txt"
+		awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions-strict.txt" | tee -a "$out/instructions-strict.txt"
+	fi
 fi
 
 # RUNTIME=1: also run the Go distribution's own map benchmarks

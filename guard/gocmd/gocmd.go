@@ -390,9 +390,9 @@ func check(env cli.Env, tc overlay.Toolchain, strict bool) error {
 		}
 		fmt.Fprintf(env.Stdout, "%s\t%s\n", f.Path, state)
 	}
-	fmt.Fprintf(env.Stdout, "%s %s/%s, patch v%d: %d write starts, %d write ends, %d fatal sites, %d iterator lookups, %d wrapper edits, %d runtime edits",
+	fmt.Fprintf(env.Stdout, "%s %s/%s, patch v%d: %d write starts, %d write ends, %d fatal sites, %d iterator lookups, %d wrapper edits, %d runtime edits, %d stack frees",
 		tc.GoVersion, tc.GOOS, tc.GOARCH, patch.Version, counts["write-begin"], counts["write-end"], counts["fatal"], counts["iter-lookup"],
-		counts["wrapped"]+counts["wrapper-call"], counts["g-field"]+counts["g-reset"]+counts["reflect-callers"])
+		counts["wrapped"]+counts["wrapper-call"], counts["g-field"]+counts["g-reset"]+counts["reflect-callers"], counts["stack-free"])
 	if strict {
 		fmt.Fprintf(env.Stdout, ", %d strict hooks", counts["strict-init"]+counts["strict-next"])
 	}

@@ -109,7 +109,7 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"runtime/mapguard.go\tadded", "runtime/runtime2.go\tpatched", "write-begin\t(*Map).Delete",
-		"g-field\ttype g", "wrapper-call\tmapdelete", "9 write starts", "7 wrapper edits, 7 runtime edits"} {
+		"g-field\ttype g", "wrapper-call\tmapdelete", "9 write starts", "7 wrapper edits, 7 runtime edits, 6 stack frees"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("mapguard check does not say %q:\n%s", want, out)
 		}
