@@ -74,7 +74,7 @@ type mapguardWrite struct {
 	n     uintptr // writes begun plus writes ended: odd while one is in progress
 	m     uintptr // the map's address, as an integer so that no map is kept alive
 	pc    uintptr // the write's site: see mapguard_begin
-	cycle uint64  // memstats.numgc at the write: GC cycles whose marking ended
+	cycle uint64  // memstats.numgc (a uint32) at the write: GC cycles whose marking ended
 }
 
 // mapguardStackFreed forgets gp's recorded writes to maps inside stk, the
