@@ -174,5 +174,19 @@ if [ "${RUNTIME:-0}" = 1 ]; then
 			else if ($1 ~ /Access|Iter|First|Mid|Last|StringKeys/) { rd += r; nr++ } }
 		END { printf "runtime map benchmarks: %d, geomean mapguard/stock %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }' |
 		tee "$out/runtime-summary.txt"
+	# The same, from the median of each benchmark's per-round ratios: the
+	# two builds run back to back in each round, so a round's ratio cancels
+	# drift in the machine's speed that spans rounds.
+	perround() { # raw benchmark output -> "name#round ns/op", sorted
+		awk '$1 ~ /^Benchmark/ && $4 == "ns/op" { c[$1]++; print $1 "#" c[$1], $3 }' "$1" | sort -k1,1
+	}
+	join <(perround "$out/runtime-stock.txt") <(perround "$out/runtime-mapguard.txt") |
+		awk '{ split($1, a, "#"); print a[1], $3 / $2 }' | sort -k1,1 -k2,2g |
+		awk '{ n[$1]++; v[$1, n[$1]] = $2 }
+		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; r = log(m); all += r; na++
+			if (k ~ /Assign|Delete|Pop|Populate|Clear/) { w += r; nw++ }
+			else if (k ~ /Access|Iter|First|Mid|Last|StringKeys/) { rd += r; nr++ } }
+			printf "runtime map benchmarks, median of per-round ratios: %d, geomean %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }' |
+		tee -a "$out/runtime-summary.txt"
 	echo "bench-mapguard: the runtime benchmarks' benchstat output is in $out/runtime-benchstat.txt" >&2
 fi
