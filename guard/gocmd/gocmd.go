@@ -127,9 +127,34 @@ func Run(env cli.Env) error {
 		return check(env, tc, *strict)
 	}
 	goBin, goEnvExtra := "go", []string(nil)
-	var used []string // cache entries this run uses
+	var used []string // cache entries this run uses, and holds until it returns
+	var releases []func()
+	defer func() {
+		for _, release := range releases {
+			release()
+		}
+	}()
+	// hold prepares a cache entry and holds it (overlay.Hold), preparing it
+	// again if a trim removed it before it was held.
+	hold := func(prepare func() (string, error)) (string, error) {
+		for try := 0; ; try++ {
+			dir, err := prepare()
+			if err != nil {
+				return "", err
+			}
+			release, err := overlay.Hold(dir)
+			if err == nil {
+				releases = append(releases, release)
+				return dir, nil
+			}
+			if !errors.Is(err, overlay.ErrGone) || try == 2 {
+				return "", err
+			}
+		}
+	}
 	if overlay.BeneathModCache(tc.GOROOT, goenv.GOMODCACHE) {
-		mirror, err := overlay.Mirror(root, tc.GOROOT, tc.GoVersion)
+		goroot := tc.GOROOT
+		mirror, err := hold(func() (string, error) { return overlay.Mirror(root, goroot, tc.GoVersion) })
 		if err != nil {
 			return err
 		}
@@ -141,8 +166,15 @@ func Run(env cli.Env) error {
 		goBin = filepath.Join(mirror, "bin", "go")
 		goEnvExtra = []string{"GOROOT=" + mirror, "GOTOOLCHAIN=local"}
 	}
-	prep, err := overlay.Prepare(root, tc, *strict)
-	if err != nil {
+	var prep *overlay.Prepared
+	if _, err := hold(func() (string, error) {
+		p, err := overlay.Prepare(root, tc, *strict)
+		if err != nil {
+			return "", err
+		}
+		prep = p
+		return p.Dir, nil
+	}); err != nil {
 		return err
 	}
 	used = append(used, prep.Dir)

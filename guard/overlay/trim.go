@@ -43,9 +43,10 @@ func MarkUsed(dir string, now time.Time) error {
 	return os.Chtimes(dir, now, now)
 }
 
-// Trim removes the entries under root that no run has used for TrimAge,
-// and temporary directories older than a day, unless a run did so less
-// than a day ago. It returns the paths it removed.
+// Trim removes the entries under root that no run has used for TrimAge and
+// that no running mapguard holds (hold.go), and temporary directories older
+// than a day, unless a run did so less than a day ago. It returns the paths
+// it removed.
 func Trim(root string, now time.Time) ([]string, error) {
 	stamp := filepath.Join(root, trimStamp)
 	if info, err := os.Stat(stamp); err == nil && now.Sub(info.ModTime()) < trimInterval {
@@ -78,10 +79,21 @@ func Trim(root string, now time.Time) ([]string, error) {
 			continue
 		}
 		path := filepath.Join(root, e.Name())
-		if err := os.RemoveAll(path); err != nil {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			// A killed run's leftovers: nobody holds them.
+			if err := os.RemoveAll(path); err != nil {
+				return removed, fmt.Errorf("trimming the mapguard cache: %v", err)
+			}
+			removed = append(removed, path)
+			continue
+		}
+		ok, err := tryRemove(root, path, now)
+		if err != nil {
 			return removed, fmt.Errorf("trimming the mapguard cache: %v", err)
 		}
-		removed = append(removed, path)
+		if ok {
+			removed = append(removed, path)
+		}
 	}
 	return removed, nil
 }
