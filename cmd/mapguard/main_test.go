@@ -385,37 +385,64 @@ func TestDistMapTests(t *testing.T) {
 	for _, tcName := range toolchains {
 		t.Run(tcName, func(t *testing.T) {
 			t.Parallel()
-			env := toolchainEnv(t, tcName)
-			out, _ := run(t, time.Minute, "", env, "go", "env", "GOROOT")
-			goroot := strings.TrimSpace(out)
-			mapsTests := testNames(t, filepath.Join(goroot, "src", "internal", "runtime", "maps"), "")
-			runtimeTests := testNames(t, filepath.Join(goroot, "src", "runtime"), "map_test.go")
-			pattern := "^(" + strings.Join(append(append([]string{}, mapsTests...), runtimeTests...), "|") + ")$"
-			out, code := run(t, 15*time.Minute, t.TempDir(), env, mapguardBin, "test", "-count=1", "-short", "-vet=off", "-v",
-				"-run", pattern, "internal/runtime/maps", "runtime")
-			if code != 0 {
-				t.Fatalf("mapguard test: exit %d\n%s", code, tail(out, 60))
-			}
-			passed := map[string]bool{}
-			sc := bufio.NewScanner(strings.NewReader(out))
-			for sc.Scan() {
-				if name, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "--- PASS: "); ok {
-					passed[strings.Fields(name)[0]] = true
-				} else if name, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "--- SKIP: "); ok {
-					passed[strings.Fields(name)[0]] = true
-				}
-			}
-			for _, n := range runtimeTests {
-				if !passed[n] {
-					t.Errorf("runtime test %s did not run", n)
-				}
-			}
-			if !strings.Contains(out, "ok  \tinternal/runtime/maps") || !strings.Contains(out, "ok  \truntime") {
-				t.Errorf("missing ok lines:\n%s", tail(out, 20))
-			}
-			t.Logf("%s: %d tests and subtests passed or skipped (%d maps, %d runtime map tests named)", tcName, len(passed), len(mapsTests), len(runtimeTests))
+			distMapTests(t, tcName, toolchainEnv(t, tcName), nil, nil)
 		})
 	}
+}
+
+// TestDistMapTestsArm64 runs the same tests built for linux/arm64 with
+// mapguard, under qemu-aarch64 (go test -exec), on the installed toolchain.
+// It leaves out TestMemHashGlobalSeed, which starts its own test binary as a
+// child process: unless qemu is registered with the kernel's binfmt_misc (a
+// setting of the whole machine, which a test should not change), that exec
+// fails with "exec format error" whatever the runtime.
+func TestDistMapTestsArm64(t *testing.T) {
+	qemu := testenv.QemuAarch64(t)
+	distMapTests(t, "installed, GOARCH=arm64", []string{"GOARCH=arm64"}, []string{"-exec", qemu}, []string{"TestMemHashGlobalSeed"})
+}
+
+// distMapTests runs the Go distribution's map tests with mapguard test:
+// every Test and Fuzz function of internal/runtime/maps and of
+// runtime/map_test.go but those in skip.
+func distMapTests(t *testing.T, name string, env, args, skip []string) {
+	out, _ := run(t, time.Minute, "", env, "go", "env", "GOROOT")
+	goroot := strings.TrimSpace(out)
+	keep := func(names []string) []string {
+		var kept []string
+		for _, n := range names {
+			if !contains(skip, n) {
+				kept = append(kept, n)
+			}
+		}
+		return kept
+	}
+	mapsTests := keep(testNames(t, filepath.Join(goroot, "src", "internal", "runtime", "maps"), ""))
+	runtimeTests := keep(testNames(t, filepath.Join(goroot, "src", "runtime"), "map_test.go"))
+	pattern := "^(" + strings.Join(append(append([]string{}, mapsTests...), runtimeTests...), "|") + ")$"
+	all := append([]string{"test", "-count=1", "-short", "-vet=off", "-v"}, args...)
+	all = append(all, "-run", pattern, "internal/runtime/maps", "runtime")
+	out, code := run(t, 15*time.Minute, t.TempDir(), env, mapguardBin, all...)
+	if code != 0 {
+		t.Fatalf("mapguard test: exit %d\n%s", code, tail(out, 60))
+	}
+	passed := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "--- PASS: "); ok {
+			passed[strings.Fields(name)[0]] = true
+		} else if name, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "--- SKIP: "); ok {
+			passed[strings.Fields(name)[0]] = true
+		}
+	}
+	for _, n := range runtimeTests {
+		if !passed[n] {
+			t.Errorf("runtime test %s did not run", n)
+		}
+	}
+	if !strings.Contains(out, "ok  \tinternal/runtime/maps") || !strings.Contains(out, "ok  \truntime") {
+		t.Errorf("missing ok lines:\n%s", tail(out, 20))
+	}
+	t.Logf("%s: %d tests and subtests passed or skipped (%d maps, %d runtime map tests named)", name, len(passed), len(mapsTests), len(runtimeTests))
 }
 
 // testNames lists the Test and Fuzz functions of the _test.go files in dir
