@@ -276,7 +276,8 @@ func mapguardFrames(gp *g, w *mapguardWrite) (pcs [1 + mapguardDeep]uintptr) {
 // mapguardOf returns gp's write to map m in record r: the latest write if
 // it is to m, else the latest write to another map before it; nil if
 // neither is to m, or if the write is finished and a garbage collection
-// has started since (the map at m may then be another one than it wrote).
+// has finished marking since (the map at m may then be another one than it
+// wrote).
 func mapguardOf(r *mapguardRec, m unsafe.Pointer, cycle uint32) *mapguardWrite {
 	for _, w := range [2]*mapguardWrite{&r.mapguardWrite, &r.prev} {
 		if w.n != 0 && w.m == uintptr(m) && (w.n&1 != 0 || uint32(w.cycle) == cycle) {
@@ -473,7 +474,7 @@ func mapguardReport(msg string, s *mapguardSide, strict bool) {
 	print("mapguard: ", msg)
 	if s.gp == nil {
 		print(": no write to this map by another goroutine is on record ",
-			"(the writer has written two other maps since, or a garbage collection started after its write)\n\n")
+			"(the writer has written two other maps since, or a garbage collection has finished since its write)\n\n")
 		printunlock()
 		return
 	}
