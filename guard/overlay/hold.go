@@ -32,6 +32,12 @@ func Hold(dir string) (release func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("holding the mapguard cache entry %s: %v", dir, err)
 	}
+	return holdOpen(f, dir)
+}
+
+// holdOpen is Hold once dir is open as f; it closes f unless it returns
+// the release function.
+func holdOpen(f *os.File, dir string) (release func(), err error) {
 	if err := lockShared(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("holding the mapguard cache entry %s: %v", dir, err)
@@ -46,9 +52,9 @@ func Hold(dir string) (release func(), err error) {
 }
 
 // tryRemove removes the entry at path if no run holds it and none has used
-// it for TrimAge, and reports whether it did. It takes the exclusive lock without waiting, moves the
-// entry aside (a run that then gets its shared lock finds it gone), and
-// removes it.
+// it for TrimAge, and reports whether it did. It takes the exclusive lock
+// without waiting, moves the entry aside (a run that then gets its shared
+// lock finds it gone), and removes it.
 func tryRemove(root, path string, now time.Time) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -67,9 +67,13 @@ func TestHoldGone(t *testing.T) {
 	if ok, err := tryLockExclusive(trim); !ok || err != nil {
 		t.Fatalf("exclusive lock: %v %v", ok, err)
 	}
+	f, err := os.Open(dir) // what Hold does first
+	if err != nil {
+		t.Fatal(err)
+	}
 	held := make(chan error)
 	go func() {
-		_, err := Hold(dir) // waits for the trim's lock
+		_, err := holdOpen(f, dir) // waits for the trim's lock
 		held <- err
 	}()
 	select {
