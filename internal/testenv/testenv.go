@@ -30,34 +30,33 @@ func Missing(t testing.TB, format string, args ...any) {
 // Gccgo returns the path of gccgo, or stops the test if it is missing.
 func Gccgo(t testing.TB) string {
 	t.Helper()
-	p, err := exec.LookPath("gccgo")
-	if err != nil {
-		Missing(t, "gccgo not found in PATH (scripts/test.sh installs it with apt-get install gccgo)")
-	}
-	return p
+	return tool(t, "gccgo", "gccgo")
 }
 
 // Chromium returns the path of a Chromium binary, or stops the test.
 func Chromium(t testing.TB) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	Missing(t, "chromium not found in PATH (scripts/test.sh installs it with apt-get install chromium)")
-	return ""
+	return tool(t, "chromium", "chromium", "chromium-browser", "google-chrome")
 }
 
 // QemuAarch64 returns the path of qemu-aarch64 (user-mode emulation, which
 // runs a linux/arm64 Go binary here), or stops the test.
 func QemuAarch64(t testing.TB) string {
 	t.Helper()
-	p, err := exec.LookPath("qemu-aarch64")
-	if err != nil {
-		Missing(t, "qemu-aarch64 not found in PATH (scripts/test.sh installs it with apt-get install qemu-user)")
+	return tool(t, "qemu-user", "qemu-aarch64")
+}
+
+// tool returns the path of the first of names found in PATH, or stops the
+// test, naming the Debian package that scripts/test.sh installs for it.
+func tool(t testing.TB, pkg string, names ...string) string {
+	t.Helper()
+	for _, name := range names {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
 	}
-	return p
+	Missing(t, "%s not found in PATH (scripts/test.sh installs it with apt-get install %s)", names[0], pkg)
+	return ""
 }
 
 // Short stops the test in -short mode; unlike a missing tool this is a
