@@ -123,20 +123,20 @@ if [ "${INSTR:-0}" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 			awk -v a="$a" -v b="$b" -v k="$3" 'BEGIN { printf "%.1f\n", (b - a) / k }'
 		done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 	}
-	instr() { # build -> instructions.txt-style table of that build against stock
-		printf '%-22s %14s %14s %8s\n' benchmark stock-instr/op "$1-instr/op" ratio
-		for n in $names; do
-			case $n in BenchmarkFillInt | BenchmarkRangeInt) k=1000 ;; *) k=100000 ;; esac
-			s=$(perop "$out/stock.test" "$n" $k)
-			g=$(perop "$out/$1.test" "$n" $k)
-			awk -v n="$n" -v s="$s" -v g="$g" 'BEGIN { printf "%-22s %14.1f %14.1f %8.3f\n", n, s, g, g / s }'
-		done
+	instr() { # build -> a table of that build against stock, then the geomean
+		{
+			printf '%-22s %14s %14s %8s\n' benchmark stock-instr/op "$1-instr/op" ratio
+			for n in $names; do
+				case $n in BenchmarkFillInt | BenchmarkRangeInt) k=1000 ;; *) k=100000 ;; esac
+				s=$(perop "$out/stock.test" "$n" $k)
+				g=$(perop "$out/$1.test" "$n" $k)
+				awk -v n="$n" -v s="$s" -v g="$g" 'BEGIN { printf "%-22s %14.1f %14.1f %8.3f\n", n, s, g, g / s }'
+			done
+		} | awk '{ print; fflush() } NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }'
 	}
 	instr mapguard | tee "$out/instructions.txt"
-	awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions.txt" | tee -a "$out/instructions.txt"
 	if [ "${STRICT:-0}" = 1 ]; then
 		instr strict | tee "$out/instructions-strict.txt"
-		awk 'NR > 1 { l += log($4); k++ } END { printf "geomean ratio %.3f\n", exp(l / k) }' "$out/instructions-strict.txt" | tee -a "$out/instructions-strict.txt"
 	fi
 fi
 
@@ -159,34 +159,28 @@ if [ "${RUNTIME:-0}" = 1 ]; then
 	done
 	"${benchstat[@]}" stock="$out/runtime-stock.txt" mapguard="$out/runtime-mapguard.txt" >"$out/runtime-benchstat.txt"
 	# benchstat splits these benchmarks into several tables, each with its
-	# own geomean; one figure over all of them is computed here: the
-	# geomean of the per-benchmark ratios of medians, overall and for the
-	# writes and the reads (whose code mapguard does not change, so their
-	# ratio shows how far this suite's noise reaches).
-	medians() { # raw benchmark output -> "name median-ns/op", sorted by name
-		awk '$1 ~ /^Benchmark/ && $4 == "ns/op" { print $1, $3 }' "$1" | sort -k1,1 -k2,2g |
-			awk '{ n[$1]++; v[$1, n[$1]] = $2 }
-			END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; print k, m } }' | sort
+	# own geomean; one figure over all of them is computed here, overall and
+	# for the writes and the reads (whose code mapguard does not change, so
+	# their ratio shows how far this suite's noise reaches), two ways: from
+	# each benchmark's ratio of medians, and from the median of its
+	# per-round ratios (the two builds run back to back in each round, so a
+	# round's ratio cancels drift in the machine's speed that spans rounds).
+	median() { # "name value" lines -> "name median", sorted by name
+		sort -k1,1 -k2,2g | awk '{ n[$1]++; v[$1, n[$1]] = $2 }
+			END { for (k in n) { c = n[k]; print k, (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2 } }' | sort -k1,1
 	}
-	join <(medians "$out/runtime-stock.txt") <(medians "$out/runtime-mapguard.txt") |
-		awk '{ r = log($3 / $2); all += r; na++
+	summary() { # "name ratio" lines -> one line of geomeans, labelled $1
+		awk -v label="$1" '{ r = log($2); all += r; na++
 			if ($1 ~ /Assign|Delete|Pop|Populate|Clear/) { w += r; nw++ }
 			else if ($1 ~ /Access|Iter|First|Mid|Last|StringKeys/) { rd += r; nr++ } }
-		END { printf "runtime map benchmarks: %d, geomean mapguard/stock %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }' |
-		tee "$out/runtime-summary.txt"
-	# The same, from the median of each benchmark's per-round ratios: the
-	# two builds run back to back in each round, so a round's ratio cancels
-	# drift in the machine's speed that spans rounds.
-	perround() { # raw benchmark output -> "name#round ns/op", sorted
-		awk '$1 ~ /^Benchmark/ && $4 == "ns/op" { c[$1]++; print $1 "#" c[$1], $3 }' "$1" | sort -k1,1
+		END { printf "runtime map benchmarks, %s: %d, geomean mapguard/stock %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", label, na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }'
 	}
-	join <(perround "$out/runtime-stock.txt") <(perround "$out/runtime-mapguard.txt") |
-		awk '{ split($1, a, "#"); print a[1], $3 / $2 }' | sort -k1,1 -k2,2g |
-		awk '{ n[$1]++; v[$1, n[$1]] = $2 }
-		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2; r = log(m); all += r; na++
-			if (k ~ /Assign|Delete|Pop|Populate|Clear/) { w += r; nw++ }
-			else if (k ~ /Access|Iter|First|Mid|Last|StringKeys/) { rd += r; nr++ } }
-			printf "runtime map benchmarks, median of per-round ratios: %d, geomean %.3f; writes (%d) %.3f; reads and iteration (%d) %.3f\n", na, exp(all / na), nw, exp(w / nw), nr, exp(rd / nr) }' |
-		tee -a "$out/runtime-summary.txt"
+	runs() { # runtime-$1.txt -> "name#round ns/op", sorted
+		awk '$1 ~ /^Benchmark/ && $4 == "ns/op" { c[$1]++; print $1 "#" c[$1], $3 }' "$out/runtime-$1.txt" | sort -k1,1
+	}
+	join <(runs stock | sed 's/#[0-9]* / /' | median) <(runs mapguard | sed 's/#[0-9]* / /' | median) |
+		awk '{ print $1, $3 / $2 }' | summary "ratio of medians" | tee "$out/runtime-summary.txt"
+	join <(runs stock) <(runs mapguard) | awk '{ split($1, a, "#"); print a[1], $3 / $2 }' | median |
+		summary "median of per-round ratios" | tee -a "$out/runtime-summary.txt"
 	echo "bench-mapguard: the runtime benchmarks' benchstat output is in $out/runtime-benchstat.txt" >&2
 fi
