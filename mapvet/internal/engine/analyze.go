@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"fmt"
 	"go/token"
-	"path/filepath"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -36,7 +34,7 @@ type funcAnalysis struct {
 
 type callInfo struct {
 	sum  *Summary // substituted into fn's namespace
-	name string   // the callee as written, for messages
+	call *Call
 }
 
 type deferInfo struct {
@@ -64,14 +62,6 @@ func (e *Engine) analyze(fn *ssa.Function) *Result {
 	a.solve()
 	a.recordAll()
 	return a.res
-}
-
-func (a *funcAnalysis) where(pos token.Pos) string {
-	if !pos.IsValid() {
-		return "?"
-	}
-	p := a.e.fset.Position(pos)
-	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
 }
 
 // prepass finds goroutine starts, deferred calls and summarised calls.
@@ -105,9 +95,8 @@ func (a *funcAnalysis) prepass() {
 			a.calls[instr] = ci
 			for _, sp := range ci.sum.Spawns {
 				g := *sp
-				g.How = "goroutine started by " + ci.name
+				g.By = ci.call
 				g.Pos = call.Pos()
-				g.Spawned = true
 				a.addGoroutine(instr, &g)
 			}
 		}
@@ -131,12 +120,12 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	if sum == nil {
 		sum = &Summary{} // a function of another package with nothing known
 	}
-	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
+	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, nil)
 	g := &Goroutine{
-		How:      s.How,
+		Kind:     s.Kind,
 		Origin:   a.fn.String(),
 		Pos:      s.Pos,
-		Where:    a.where(s.Pos),
+		Start:    s.Pos,
 		Accesses: sub.Accesses,
 		Dones:    sub.Dones,
 		Sends:    sub.Sends,
@@ -156,7 +145,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 
 // deferred describes what a deferred call does when it runs.
 func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
-	d := &Deferred{Index: len(a.ds), Pos: in.Pos(), Where: a.where(in.Pos())}
+	d := &Deferred{Index: len(a.ds), Pos: in.Pos()}
 	if fn, _ := ops.Callee(&in.Call); fn != nil && fn.Parent() != nil {
 		d.Literal = true
 	}
@@ -198,25 +187,22 @@ func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 	if sum == nil || sum.empty() {
 		return nil
 	}
-	name := a.callName(callee, c)
-	return &callInfo{sum: a.e.substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, name, pos), name: name}
+	call := &Call{Fn: callee, Caller: a.fn, Pos: pos, Recv: a.recvName(callee, c)}
+	return &callInfo{sum: a.e.substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, call), call: call}
 }
 
-func (a *funcAnalysis) callName(callee *ssa.Function, c *ssa.CallCommon) string {
-	switch {
-	case callee.Parent() != nil:
-		return "the func literal"
-	case callee.Signature.Recv() != nil && len(c.Args) > 0:
-		if rs := ref.Of(c.Args[0]); len(rs) == 1 {
-			if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
-				return n + "." + callee.Name()
-			}
-		}
-		return callee.Name()
-	case callee.Pkg != nil && callee.Pkg != a.fn.Pkg:
-		return callee.Pkg.Pkg.Name() + "." + callee.Name()
+// recvName is a method call's receiver as the program spells it, when it
+// has a name ("s", "s.conn"; not "the result of f").
+func (a *funcAnalysis) recvName(callee *ssa.Function, c *ssa.CallCommon) string {
+	if callee.Parent() != nil || callee.Signature.Recv() == nil || len(c.Args) == 0 {
+		return ""
 	}
-	return callee.Name()
+	if rs := ref.Of(c.Args[0]); len(rs) == 1 {
+		if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
+			return n
+		}
+	}
+	return ""
 }
 
 func refsOf(vs []ssa.Value) [][]ref.Ref {
@@ -231,13 +217,13 @@ func refsOf(vs []ssa.Value) [][]ref.Ref {
 // Ref the map value may be).
 func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
-	key := ref.TypeKey(op.Map)
+	key := ref.TypeKeyOf(op.Map)
 	refs := ref.Of(op.Map)
 	if a.detached(op.Map) {
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
 	for _, r := range refs {
-		if r.Kind == ref.Global && a.e.initOnly[r.Key] && !isInitFunc(a.fn) {
+		if r.Kind == ref.Global && a.e.initOnly[r.Var] && !isInitFunc(a.fn) {
 			continue // nil once initialization is over
 		}
 		out = append(out, Access{
@@ -247,8 +233,7 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 			Kind:    op.Kind,
 			Verb:    op.Verb,
 			Pos:     op.Pos,
-			OpPos:   op.Pos,
-			Where:   a.where(op.Pos),
+			Op:      op.Pos,
 			Locks:   locks,
 			Fresh:   fresh(r),
 		})

@@ -183,9 +183,9 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 // like that is rare, and the other choice would report every
 // parent-or-self method.)
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
-	key := ref.TypeKey(op.Obj)
+	key := ref.TypeKeyOf(op.Obj)
 	for _, r := range ref.Of(op.Obj) {
-		st.locks = st.locks.With(Held{Lock: r, Key: key, Shared: shared, Name: a.e.Name(r, a.fn)})
+		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: op.Pos})
 	}
 }
 
@@ -240,12 +240,12 @@ func (a *funcAnalysis) recordAll() {
 			// A function that starts a goroutine and is called in a loop
 			// often keeps one instance at a time itself (a flag, a
 			// channel); its own summary says whether instances overlap.
-			if !g.Spawned {
+			if !g.Spawned() {
 				g.Siblings = true
 			}
 			continue
 		}
-		if g.Spawned && h.Spawned && g.Origin == h.Origin {
+		if g.Spawned() && h.Spawned() && g.Origin == h.Origin {
 			continue // as for siblings: the function that starts them may keep one at a time
 		}
 		g.Overlaps = appendUnique(g.Overlaps, h.Index)
@@ -297,6 +297,7 @@ func (a *funcAnalysis) recordAll() {
 		}
 		ex.running.minus(deferJoined).each(func(g int) {
 			sp := *a.gs[g]
+			sp.By = nil // the caller starts it through its own call
 			sp.Accesses = compact(portable(sp.Accesses))
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)

@@ -143,7 +143,7 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 		if v.Pkg != nil {
 			key = v.Pkg.Pkg.Path() + "." + v.Name()
 		}
-		emit(Ref{Kind: Global, Key: key})
+		emit(Ref{Kind: Global, Var: key})
 	case *ssa.Parameter:
 		emit(Ref{Kind: Param, Index: paramIndex(v)})
 	case *ssa.FreeVar:
@@ -238,8 +238,11 @@ func structOf(t types.Type) *types.Struct {
 // global's key for a package-level variable. Accesses to the same field in
 // different functions share a TypeKey even when the structs they reach it
 // through have different Refs. It is empty when neither applies.
-func TypeKey(v ssa.Value) string {
-	return typeKey(v, 0)
+type TypeKey string
+
+// TypeKeyOf returns the TypeKey of the location v was loaded from.
+func TypeKeyOf(v ssa.Value) TypeKey {
+	return TypeKey(typeKey(v, 0))
 }
 
 func typeKey(v ssa.Value, depth int) string {
