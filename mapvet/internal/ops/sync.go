@@ -32,10 +32,6 @@ type SyncOp struct {
 	Pos  token.Pos
 }
 
-// Exclusive reports whether a lock operation of kind k takes the lock
-// exclusively.
-func (k SyncKind) Exclusive() bool { return k == Lock || k == TryLock }
-
 var syncMethods = map[string]SyncKind{
 	"(*sync.Mutex).Lock":                       Lock,
 	"(*sync.Mutex).Unlock":                     Unlock,
