@@ -75,6 +75,8 @@ func Main(env cli.Env) error {
 		checks   = fs.String("checks", "", "comma-separated checks to run (default: the default checks; see mapvet help)")
 		tests    = true
 		dir      = fs.String("C", "", "run in `dir` instead of the current directory")
+		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
+		memprof  = fs.String("memprofile", "", "write a heap profile to `file` when done")
 	)
 	fs.BoolVar(&tests, "test", true, "also check test files (as go vet's analyzers spell it)")
 	fs.BoolVar(&tests, "tests", true, "same as -test")
@@ -103,7 +105,19 @@ func Main(env cli.Env) error {
 	if _, err := mapvet.Select(mapvet.Suite(mapvet.Config{}), cfg.Checks); err != nil {
 		return cli.Usagef("-checks: %v", err)
 	}
+	if *cpuprof != "" {
+		stop, err := startCPUProfile(*cpuprof)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	res, err := Run(cfg)
+	if *memprof != "" {
+		if err := writeHeapProfile(*memprof); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -231,11 +245,12 @@ func Run(cfg Config) (*Result, error) {
 	var failures []string
 	seen := map[string]bool{}
 	for act := range graph.All() {
-		if !act.IsRoot {
-			continue
+		if act.Err != nil && !strings.HasPrefix(act.Err.Error(), "failed prerequisites") {
+			// The cause, in whichever action it is (the engine's
+			// failure on a dependency fails every check on its importers).
+			failures = append(failures, fmt.Sprintf("%s on package %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err))
 		}
-		if act.Err != nil {
-			failures = append(failures, fmt.Sprintf("check %s on package %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err))
+		if !act.IsRoot || act.Err != nil {
 			continue
 		}
 		for _, d := range act.Diagnostics {

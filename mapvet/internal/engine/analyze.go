@@ -120,7 +120,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	if sum == nil {
 		sum = &Summary{} // a function of another package with nothing known
 	}
-	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, nil)
+	sub := a.e.substSummary(sum, a.refsOfAll(s.Args), a.refsOfAll(s.Binds), a.fn, nil)
 	g := &Goroutine{
 		Kind:     s.Kind,
 		Origin:   a.fn.String(),
@@ -138,7 +138,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	}
 	g.Accesses = compact(g.Accesses)
 	if s.Group != nil {
-		g.Groups = ref.Of(s.Group)
+		g.Groups = a.e.refsOf(s.Group)
 	}
 	return g
 }
@@ -153,13 +153,13 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 	for _, op := range ops.SyncOps(in) {
 		switch op.Kind {
 		case ops.Unlock, ops.RUnlock:
-			d.Unlocks = append(d.Unlocks, ref.Of(op.Obj)...)
+			d.Unlocks = append(d.Unlocks, a.e.refsOf(op.Obj)...)
 		case ops.Wait:
-			d.Waits = append(d.Waits, ref.Of(op.Obj)...)
+			d.Waits = append(d.Waits, a.e.refsOf(op.Obj)...)
 		case ops.WaitGroupDone:
-			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+			a.sum.Dones = append(a.sum.Dones, a.e.refsOf(op.Obj)...)
 		case ops.ChanSend, ops.ChanClose:
-			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+			a.sum.Sends = append(a.sum.Sends, a.e.refsOf(op.Obj)...)
 		}
 	}
 	for _, op := range ops.MapOps(in) {
@@ -188,7 +188,7 @@ func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 		return nil
 	}
 	call := &Call{Fn: callee, Caller: a.fn, Pos: pos, Recv: a.recvName(callee, c)}
-	return &callInfo{sum: a.e.substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, call), call: call}
+	return &callInfo{sum: a.e.substSummary(sum, a.refsOfAll(c.Args), a.refsOfAll(binds), a.fn, call), call: call}
 }
 
 // recvName is a method call's receiver as the program spells it, when it
@@ -197,7 +197,7 @@ func (a *funcAnalysis) recvName(callee *ssa.Function, c *ssa.CallCommon) string 
 	if callee.Parent() != nil || callee.Signature.Recv() == nil || len(c.Args) == 0 {
 		return ""
 	}
-	if rs := ref.Of(c.Args[0]); len(rs) == 1 {
+	if rs := a.e.refsOf(c.Args[0]); len(rs) == 1 {
 		if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
 			return n
 		}
@@ -205,10 +205,10 @@ func (a *funcAnalysis) recvName(callee *ssa.Function, c *ssa.CallCommon) string 
 	return ""
 }
 
-func refsOf(vs []ssa.Value) [][]ref.Ref {
+func (a *funcAnalysis) refsOfAll(vs []ssa.Value) [][]ref.Ref {
 	out := make([][]ref.Ref, len(vs))
 	for i, v := range vs {
-		out[i] = ref.Of(v)
+		out[i] = a.e.refsOf(v)
 	}
 	return out
 }
@@ -217,8 +217,8 @@ func refsOf(vs []ssa.Value) [][]ref.Ref {
 // Ref the map value may be).
 func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
-	key := ref.TypeKeyOf(op.Map)
-	refs := ref.Of(op.Map)
+	key := a.e.typeKeyOf(op.Map)
+	refs := a.e.refsOf(op.Map)
 	if a.detached(op.Map) {
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
@@ -257,7 +257,7 @@ func (a *funcAnalysis) detached(v ssa.Value) bool {
 	if !ok || load.Op != token.MUL {
 		return false
 	}
-	from := ref.Of(load.X)
+	from := a.e.refsOf(load.X)
 	if len(from) != 1 {
 		return false
 	}
@@ -270,7 +270,7 @@ func (a *funcAnalysis) detached(v ssa.Value) bool {
 			if b == load.Block() && i < indexOf(b, load) {
 				continue
 			}
-			if to := ref.Of(st.Addr); len(to) == 1 && to[0] == from[0] {
+			if to := a.e.refsOf(st.Addr); len(to) == 1 && to[0] == from[0] {
 				return true
 			}
 		}

@@ -63,6 +63,22 @@ type Engine struct {
 	// initOnly holds the package's init-only map variables (initonly.go),
 	// whose accesses outside init functions are dead after initialization.
 	initOnly map[string]bool
+
+	refs ref.Resolver
+	keys map[ssa.Value]ref.TypeKey
+}
+
+// refsOf returns the Refs v may denote (ref.Of, remembered).
+func (e *Engine) refsOf(v ssa.Value) []ref.Ref { return e.refs.Of(v) }
+
+// typeKeyOf returns v's TypeKey (ref.TypeKeyOf, remembered).
+func (e *Engine) typeKeyOf(v ssa.Value) ref.TypeKey {
+	k, ok := e.keys[v]
+	if !ok {
+		k = ref.TypeKeyOf(v)
+		e.keys[v] = k
+	}
+	return k
 }
 
 // nameKey is a value's expression position and, for a call with several
@@ -139,10 +155,11 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 		results:  map[*ssa.Function]*Result{},
 		busy:     map[*ssa.Function]bool{},
 		imported: imported,
+		funcs:    funcs,
+		initOnly: initOnlyMaps(pkg, funcs),
 
 		importedSums: map[*ssa.Function]*Summary{},
-		funcs:        funcs,
-		initOnly:     initOnlyMaps(pkg, funcs),
+		keys:         map[ssa.Value]ref.TypeKey{},
 	}
 }
 

@@ -149,28 +149,28 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 	case ops.Lock, ops.RLock:
 		a.lock(st, op, op.Kind == ops.RLock)
 	case ops.Unlock, ops.RUnlock:
-		for _, r := range ref.Of(op.Obj) {
+		for _, r := range a.e.refsOf(op.Obj) {
 			a.unlock(st, r, rec)
 		}
 	case ops.Wait:
-		rs := ref.Of(op.Obj)
+		rs := a.e.refsOf(op.Obj)
 		st.running = st.running.minus(a.joinedBy(rs, nil))
 		if rec {
 			a.sum.Waits = append(a.sum.Waits, rs...)
 		}
 	case ops.ChanRecv:
-		rs := ref.Of(op.Obj)
+		rs := a.e.refsOf(op.Obj)
 		st.running = st.running.minus(a.joinedBy(nil, rs))
 		if rec {
 			a.sum.Recvs = append(a.sum.Recvs, rs...)
 		}
 	case ops.WaitGroupDone:
 		if rec {
-			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+			a.sum.Dones = append(a.sum.Dones, a.e.refsOf(op.Obj)...)
 		}
 	case ops.ChanSend, ops.ChanClose:
 		if rec {
-			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+			a.sum.Sends = append(a.sum.Sends, a.e.refsOf(op.Obj)...)
 		}
 	}
 }
@@ -183,8 +183,8 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 // like that is rare, and the other choice would report every
 // parent-or-self method.)
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
-	key := ref.TypeKeyOf(op.Obj)
-	for _, r := range ref.Of(op.Obj) {
+	key := a.e.typeKeyOf(op.Obj)
+	for _, r := range a.e.refsOf(op.Obj) {
 		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: op.Pos})
 	}
 }
