@@ -136,7 +136,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 		g.Dones = append(g.Dones, sp.Dones...)
 		g.Sends = append(g.Sends, sp.Sends...)
 	}
-	g.Accesses = compact(g.Accesses)
+	g.Accesses = compact(a.e.feasible(g.Accesses))
 	if s.Group != nil {
 		g.Groups = a.e.refsOf(s.Group)
 	}
@@ -168,7 +168,7 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 	if ci := a.callSummary(&in.Call, in.Pos()); ci != nil {
 		a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
 		a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
-		d.Accesses = append(d.Accesses, ci.sum.Accesses...)
+		d.Accesses = append(d.Accesses, a.e.feasible(ci.sum.Accesses)...)
 		d.Unlocks = append(d.Unlocks, ci.sum.Releases...)
 		d.Waits = append(d.Waits, ci.sum.Waits...)
 		d.Recvs = append(d.Recvs, ci.sum.Recvs...)

@@ -64,8 +64,9 @@ type Engine struct {
 	// whose accesses outside init functions are dead after initialization.
 	initOnly map[string]bool
 
-	refs ref.Resolver
-	keys map[ssa.Value]ref.TypeKey
+	refs   ref.Resolver
+	keys   map[ssa.Value]ref.TypeKey
+	nonNil map[ref.Ref]bool // neverNil's answers
 }
 
 // refsOf returns the Refs v may denote (ref.Of, remembered).

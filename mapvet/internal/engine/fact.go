@@ -56,6 +56,7 @@ type factAccess struct {
 	Verb    string
 	Op      factPos
 	Locks   []factHeld
+	Nils    []factRef
 }
 
 type factSpawn struct {
@@ -121,7 +122,7 @@ func (c factCodec) fromLocks(fs []factHeld) LockSet {
 func (c factCodec) toAccesses(accs []Access) []factAccess {
 	var out []factAccess
 	for _, a := range accs {
-		out = append(out, factAccess{toFactRef(a.Ref), string(a.TypeKey), uint8(a.Kind), a.Verb, toFactPos(c.fset, c.pkg, a.Op), c.toLocks(a.Locks)})
+		out = append(out, factAccess{toFactRef(a.Ref), string(a.TypeKey), uint8(a.Kind), a.Verb, toFactPos(c.fset, c.pkg, a.Op), c.toLocks(a.Locks), toFactRefs(a.Nils)})
 	}
 	return out
 }
@@ -131,7 +132,7 @@ func (c factCodec) fromAccesses(fs []factAccess) []Access {
 	for _, f := range fs {
 		out = append(out, Access{
 			Ref: f.Ref.ref(), TypeKey: ref.TypeKey(f.TypeKey), Kind: ops.Kind(f.Kind),
-			Verb: f.Verb, Op: f.Op.pos(c.fset), Locks: c.fromLocks(f.Locks),
+			Verb: f.Verb, Op: f.Op.pos(c.fset), Locks: c.fromLocks(f.Locks), Nils: fromFactRefs(f.Nils),
 		})
 	}
 	return out

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"go/constant"
+	"go/token"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -57,13 +58,22 @@ func taken(b *ssa.BasicBlock, i int) bool {
 }
 
 // edge returns the state on the i'th out-edge of b: the true edge of
-// `if mu.TryLock()` holds the lock.
+// `if mu.TryLock()` holds the lock; the edge of `if x == nil` where x is
+// nil has x in its nils.
 func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
-	if i != 0 || len(b.Instrs) == 0 {
+	if len(b.Instrs) == 0 {
 		return st
 	}
 	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 	if !ok {
+		return st
+	}
+	if r, ok := a.nilCheck(iff, i); ok && !containsRef(st.nils, r) {
+		out := st.clone()
+		out.nils = append(append([]ref.Ref(nil), st.nils...), r)
+		return out
+	}
+	if i != 0 {
 		return st
 	}
 	call, ok := iff.Cond.(*ssa.Call)
@@ -78,6 +88,30 @@ func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
 		}
 	}
 	return st
+}
+
+// nilCheck returns the map that the i'th out-edge of iff is taken only when
+// nil: `if m == nil` (edge 0) or `if m != nil` (edge 1), m a map whose
+// location has one Ref.
+func (a *funcAnalysis) nilCheck(iff *ssa.If, i int) (ref.Ref, bool) {
+	cmp, ok := iff.Cond.(*ssa.BinOp)
+	if !ok || !(cmp.Op == token.EQL && i == 0 || cmp.Op == token.NEQ && i == 1) {
+		return ref.Ref{}, false
+	}
+	x := cmp.X
+	if c, ok := x.(*ssa.Const); ok && c.IsNil() {
+		x = cmp.Y
+	} else if c, ok := cmp.Y.(*ssa.Const); !ok || !c.IsNil() {
+		return ref.Ref{}, false
+	}
+	if !ops.IsMap(x.Type()) {
+		return ref.Ref{}, false
+	}
+	rs := a.e.refsOf(x)
+	if len(rs) != 1 {
+		return ref.Ref{}, false
+	}
+	return rs[0], true
 }
 
 // transfer applies instr to st. With rec set (the final pass) it also
@@ -112,6 +146,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 			for _, acc := range ci.sum.Accesses {
 				acc.Here = st.locks
 				acc.Locks = st.locks.Union(acc.Locks)
+				acc.Nils = unionOf(acc.Nils, st.nils)
 				a.record(st, acc)
 			}
 			a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
@@ -131,6 +166,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 		for _, op := range ops.MapOps(instr) {
 			for _, acc := range a.access(op, st.locks) {
 				acc.Here = st.locks
+				acc.Nils = st.nils
 				a.record(st, acc)
 			}
 		}
@@ -138,6 +174,9 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 }
 
 func (a *funcAnalysis) record(st *state, acc Access) {
+	if a.e.infeasible(acc.Nils) {
+		return // only reached when a map that is never nil is nil
+	}
 	var running []int
 	st.running.each(func(g int) { running = append(running, g) })
 	a.res.Accesses = append(a.res.Accesses, acc)

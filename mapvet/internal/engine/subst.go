@@ -46,6 +46,7 @@ func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller 
 			n.Ref = r
 			n.Name = e.Name(r, caller)
 			n.Locks = e.substLocks(acc.Locks, params, frees, caller)
+			n.Nils = substNils(acc.Nils, params, frees)
 			n.Fresh = false
 			n.Via = call
 			n.Pos = token.NoPos
@@ -55,6 +56,25 @@ func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller 
 			out = append(out, n)
 		}
 	}
+	return out
+}
+
+// substNils keeps a path condition only when the caller can name its map
+// exactly; a condition that cannot be named is dropped (the access is
+// taken to be reachable).
+func substNils(rs []ref.Ref, params, frees [][]ref.Ref) []ref.Ref {
+	var out []ref.Ref
+	for _, r := range rs {
+		if s := ref.Subst(r, params, frees); len(s) == 1 && !containsRef(out, s[0]) {
+			out = append(out, s[0])
+		}
+	}
+	return out
+}
+
+// unionOf returns a's Refs and b's.
+func unionOf(a, b []ref.Ref) []ref.Ref {
+	out, _ := unionRefs(a, b)
 	return out
 }
 
@@ -99,6 +119,7 @@ func portable(accs []Access) []Access {
 			}
 		}
 		acc.Locks = ls
+		acc.Nils = portableRefs(acc.Nils)
 		out = append(out, acc)
 	}
 	return out
@@ -138,6 +159,7 @@ func compact(accs []Access) []Access {
 		k := key{a.Ref, uint8(a.Kind), a.Verb, a.Op}
 		if i, ok := index[k]; ok {
 			out[i].Locks = out[i].Locks.Intersect(a.Locks)
+			out[i].Nils = intersectRefs(out[i].Nils, a.Nils)
 			continue
 		}
 		if len(out) == maxSummaryAccesses {

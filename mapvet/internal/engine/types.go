@@ -27,6 +27,7 @@ type Access struct {
 	Locks   LockSet   // locks held while it happens
 	Here    LockSet   // of those, the ones the reported function holds itself (at the access, or at the call leading to it)
 	Fresh   bool      // the map or the struct holding it was allocated in this same function
+	Nils    []ref.Ref // maps the path to the access found nil (lazy initialization); see nevernil.go
 }
 
 // Call is a call through which an access happens or a goroutine is
