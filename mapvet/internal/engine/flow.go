@@ -3,6 +3,7 @@ package engine
 import (
 	"go/constant"
 	"go/token"
+	"go/types"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -141,6 +142,9 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	for _, op := range ops.SyncOps(instr) {
 		a.syncOp(st, op, rec)
 	}
+	if sel, ok := instr.(*ssa.Select); ok {
+		st.running = st.running.minus(a.selectJoins(sel))
+	}
 	if ci := a.calls[instr]; ci != nil {
 		if rec {
 			for _, acc := range ci.sum.Accesses {
@@ -181,6 +185,35 @@ func (a *funcAnalysis) record(st *state, acc Access) {
 	st.running.each(func(g int) { running = append(running, g) })
 	a.res.Accesses = append(a.res.Accesses, acc)
 	a.res.Running = append(a.res.Running, running)
+}
+
+// selectJoins returns the goroutines a select joins whichever case it
+// takes: a blocking select whose cases all receive, each from a channel the
+// goroutine sends on, as in
+//
+//	go func() { r, err := f(); if err != nil { errc <- err; return }; resc <- r }()
+//	select { case r := <-resc: ...; case err := <-errc: ... }
+//
+// (A receive joins the goroutines that send on its channel, as for a plain
+// receive; a send case, a default, or a case on another channel such as
+// ctx.Done() joins nothing.)
+func (a *funcAnalysis) selectJoins(sel *ssa.Select) bits {
+	if !sel.Blocking || len(sel.States) == 0 {
+		return nil
+	}
+	var joined bits
+	for i, st := range sel.States {
+		if st.Dir != types.RecvOnly {
+			return nil
+		}
+		j := a.joinedBy(nil, a.e.refsOf(st.Chan))
+		if i == 0 {
+			joined = j
+		} else {
+			joined = joined.and(j)
+		}
+	}
+	return joined
 }
 
 func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
