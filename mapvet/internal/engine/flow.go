@@ -61,7 +61,7 @@ func taken(b *ssa.BasicBlock, i int) bool {
 
 // edge returns the state on the i'th out-edge of b: the true edge of
 // `if mu.TryLock()` holds the lock; the edge of `if x == nil` where x is
-// nil has x in its nils.
+// nil has x in its nils; the edges of `if v` know v (condlock.go).
 func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
 	if len(b.Instrs) == 0 {
 		return st
@@ -70,26 +70,23 @@ func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
 	if !ok {
 		return st
 	}
+	out := st
 	if r, ok := a.nilCheck(iff, i); ok && !containsRef(st.nils, r) {
-		out := st.clone()
+		out = out.clone()
 		out.nils = append(append([]ref.Ref(nil), st.nils...), r)
-		return out
 	}
-	if i != 0 {
-		return st
-	}
-	call, ok := iff.Cond.(*ssa.Call)
-	if !ok {
-		return st
-	}
-	for _, op := range ops.SyncOps(call) {
-		if op.Kind == ops.TryLock || op.Kind == ops.TryRLock {
-			out := st.clone()
-			a.lock(out, op, op.Kind == ops.TryRLock)
-			return out
+	if call, ok := iff.Cond.(*ssa.Call); ok && i == 0 {
+		for _, op := range ops.SyncOps(call) {
+			if op.Kind == ops.TryLock || op.Kind == ops.TryRLock {
+				out = out.clone()
+				a.lock(out, op, op.Kind == ops.TryRLock)
+			}
 		}
 	}
-	return st
+	if _, isConst := iff.Cond.(*ssa.Const); !isConst {
+		out = learn(out, iff.Cond, i == 0)
+	}
+	return out
 }
 
 // nilCheck returns the map that the i'th out-edge of iff is taken only when
@@ -267,6 +264,7 @@ func (a *funcAnalysis) unlock(st *state, r ref.Ref, rec bool) {
 		a.sum.Releases = append(a.sum.Releases, r)
 	}
 	st.locks = st.locks.Without(r)
+	st.condLocks = withoutCondLock(st.condLocks, r)
 }
 
 // registerDefer records that di's call has been deferred: it runs after

@@ -15,12 +15,15 @@ import "github.com/mapsafe/mapsafe/mapvet/internal/ref"
 //	dunlocks        locks released by any deferred call
 //
 // nils is a must-set of path conditions: maps found nil by a comparison
-// that this point can only be reached after (`if t.m == nil { t.build() }`).
-// Its slices, like locks', are never modified in place.
+// that this point can only be reached after (`if t.m == nil { t.build() }`);
+// facts and condLocks follow locks taken under a condition (condlock.go).
+// These slices, like locks, are never modified in place.
 type state struct {
 	live      bool
 	locks     LockSet
 	nils      []ref.Ref
+	facts     []fact
+	condLocks []condLock
 	running   bits
 	pending   bits
 	uncovered []bits
@@ -45,6 +48,12 @@ func (s *state) join(t *state) bool {
 		return true
 	}
 	changed := false
+	if cl := joinCondLocks(s, t); !equalCondLocks(cl, s.condLocks) {
+		s.condLocks, changed = cl, true
+	}
+	if f := intersectFacts(s.facts, t.facts); len(f) != len(s.facts) {
+		s.facts, changed = f, true
+	}
 	if l := s.locks.Intersect(t.locks); !l.Equal(s.locks) {
 		s.locks, changed = l, true
 	}
