@@ -9,6 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
 )
 
 const (
@@ -58,9 +61,9 @@ func BuildProbe(ctx context.Context, root, outDir string) (string, error) {
 }
 
 // RunProbe runs ops on the real map in the probe and returns its records.
-func RunProbe(ctx context.Context, bin string, ops []Op) ([]Record, error) {
+func RunProbe(ctx context.Context, bin string, ops []op.Op) ([]record.Record, error) {
 	var in bytes.Buffer
-	if err := WriteOps(&in, ops); err != nil {
+	if err := op.Write(&in, ops); err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin)
@@ -70,7 +73,7 @@ func RunProbe(ctx context.Context, bin string, ops []Op) ([]Record, error) {
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("probe: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	recs, err := ReadRecords(&stdout)
+	recs, err := record.Read(&stdout)
 	if err != nil {
 		return nil, err
 	}
