@@ -9,6 +9,7 @@ import (
 
 	"github.com/mapsafe/mapsafe/classic/op"
 	"github.com/mapsafe/mapsafe/classic/verify/record"
+	"github.com/mapsafe/mapsafe/internal/srctree"
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
@@ -17,7 +18,7 @@ func probeBin(t *testing.T) string {
 	t.Helper()
 	testenv.Gccgo(t)
 	return testenv.Build(t, "the gccgo probe", func(dir string) (string, error) {
-		root, err := ModuleRoot(".")
+		root, err := srctree.Root(context.Background(), "go", ".")
 		if err != nil {
 			return "", err
 		}
