@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 )
 
@@ -48,12 +49,29 @@ type Growth struct {
 	To   int `json:"to"`
 }
 
+// String is "step 9: small-to-table 8->16", without the step for a
+// Trace (Step 0).
 func (g Growth) String() string {
 	s := fmt.Sprintf("%s %d->%d", g.Kind, g.From, g.To)
 	if g.Step > 0 {
 		s = fmt.Sprintf("step %d: %s", g.Step, s)
 	}
 	return s
+}
+
+// Format prints %+v with every field named, Step included, as fmt prints a
+// struct ({Kind:double Step:15 From:16 To:32}); other verbs print String.
+func (g Growth) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('+'):
+		fmt.Fprintf(f, "{Kind:%s Step:%d From:%d To:%d}", g.Kind, g.Step, g.From, g.To)
+	case verb == 'v' || verb == 's':
+		io.WriteString(f, g.String())
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", g.String())
+	default:
+		fmt.Fprintf(f, "%%!%c(inspect.Growth=%s)", verb, g.String())
+	}
 }
 
 // GrowthReport is what a Trace or a Tracer saw.

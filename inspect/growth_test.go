@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -249,5 +250,23 @@ func TestTracerStepKeyBadKey(t *testing.T) {
 	}
 	if err := ti.StepKey([]int{1}); err == nil || !strings.Contains(err.Error(), "hashing key") {
 		t.Errorf("StepKey of an unhashable key: %v", err)
+	}
+}
+
+func TestGrowthFormat(t *testing.T) {
+	g := inspect.Growth{Kind: inspect.GrowDouble, Step: 15, From: 16, To: 32}
+	for format, want := range map[string]string{
+		"%v":  "step 15: double 16->32",
+		"%s":  "step 15: double 16->32",
+		"%+v": "{Kind:double Step:15 From:16 To:32}",
+		"%q":  `"step 15: double 16->32"`,
+		"%d":  "%!d(inspect.Growth=step 15: double 16->32)",
+	} {
+		if got := fmt.Sprintf(format, g); got != want {
+			t.Errorf("Sprintf(%q) = %q, want %q", format, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%+v", []inspect.Growth{{Kind: inspect.GrowSplit, From: 1024, To: 2048}}); got != "[{Kind:split Step:0 From:1024 To:2048}]" {
+		t.Errorf("%%+v of a Trace's events: %s", got)
 	}
 }

@@ -24,24 +24,37 @@ func Iter(it *reflect.MapIter) (*IterState, error) {
 
 // Location is where the runtime puts, or looks for, one key of one map:
 // Locate computes the key's hash with the map's own hash function and
-// seed, then applies the map's current geometry.
+// seed, then applies the map's current geometry. As in Layout, Impl says
+// which half is set.
 type Location struct {
-	Hash uint64 `json:"hash"`
+	Impl    string           `json:"impl"` // ImplSwiss or ImplClassic
+	Hash    uint64           `json:"hash"`
+	Swiss   *SwissLocation   `json:"swiss,omitempty"`
+	Classic *ClassicLocation `json:"classic,omitempty"`
+}
 
-	// Swiss: the directory entry and table the hash selects (DirIndex 0
-	// in small mode), the first group of its probe sequence (H1 modulo
-	// the group count; 0 in small mode) and the control byte a full slot
-	// holding it carries (H2).
-	DirIndex int   `json:"dirIndex"`
-	Table    int   `json:"table"` // index into SwissLayout.Tables, -1 in small mode
-	Group    int   `json:"group"`
-	H2       uint8 `json:"h2"`
+// SwissLocation is where a Swiss map (gc) puts a key.
+type SwissLocation struct {
+	// Small: the map has no directory yet; the key goes in its one group,
+	// and DirIndex and Table are -1, Group 0.
+	Small    bool `json:"small"`
+	DirIndex int  `json:"dirIndex"` // the directory entry the hash selects
+	Table    int  `json:"table"`    // that entry's table: an index into SwissLayout.Tables
+	// Group is the first group of the key's probe sequence in that table
+	// (H1 modulo the group count); H2 is the control byte a full slot
+	// holding the key carries.
+	Group int   `json:"group"`
+	H2    uint8 `json:"h2"`
+}
 
-	// Classic: the bucket in the current array, the bucket in the array
-	// being evacuated (-1 when not growing), and the tophash byte.
-	Bucket    int `json:"bucket"`
+// ClassicLocation is where a classic map (gccgo) puts a key.
+type ClassicLocation struct {
+	Bucket int `json:"bucket"` // the bucket in the current array (hash mod 2^B)
+	// OldBucket is the bucket in the array being evacuated, -1 when the
+	// map is not growing: until that bucket is evacuated, the key is
+	// there.
 	OldBucket int `json:"oldBucket"`
-	TopHash   Top `json:"topHash"`
+	TopHash   Top `json:"topHash"` // the tophash byte a slot holding the key carries
 }
 
 // Locate hashes key as map m does and reports where it belongs. key must

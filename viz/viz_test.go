@@ -190,8 +190,8 @@ func TestSwissCursorPointsAtReturnedKey(t *testing.T) {
 			case c.Table >= 0 && c.Slot >= 0:
 				tb := lay.Swiss.Tables[c.Table]
 				ctrl = tb.Groups[c.Slot/8][c.Slot%8]
-				if loc.Table != c.Table {
-					t.Fatalf("n=%d: key %d is in table %d, cursor in table %d", n, it.Key().Int(), loc.Table, c.Table)
+				if loc.Swiss.Table != c.Table {
+					t.Fatalf("n=%d: key %d is in table %d, cursor in table %d", n, it.Key().Int(), loc.Swiss.Table, c.Table)
 				}
 			default:
 				t.Fatalf("n=%d: cursor without a table: %+v", n, c)
@@ -199,8 +199,8 @@ func TestSwissCursorPointsAtReturnedKey(t *testing.T) {
 			if c.Slot < 0 {
 				t.Fatalf("n=%d: no cursor slot: %+v", n, c)
 			}
-			if !ctrl.IsFull() || ctrl.H2() != loc.H2 {
-				t.Fatalf("n=%d: key %d (H2 %#x): cursor slot %d holds control byte %#x", n, it.Key().Int(), loc.H2, c.Slot, uint8(ctrl))
+			if !ctrl.IsFull() || ctrl.H2() != loc.Swiss.H2 {
+				t.Fatalf("n=%d: key %d (H2 %#x): cursor slot %d holds control byte %#x", n, it.Key().Int(), loc.Swiss.H2, c.Slot, uint8(ctrl))
 			}
 		}
 	}
