@@ -24,13 +24,6 @@ const (
 	OwnHash
 )
 
-func (h HashMode) String() string {
-	if h == RealHash {
-		return "real-hash"
-	}
-	return "own-hash"
-}
-
 // modelSide runs operations on the model and records what it sees.
 type modelSide struct {
 	sess     classic.Session
