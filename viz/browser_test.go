@@ -403,6 +403,8 @@ func checkLegends(t *testing.T, ctx context.Context, url string, sw *Scenario) {
 			t.Errorf("%s: %s against its legend sample: %s", c.hash, c.drawn, got)
 		}
 	}
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("location.hash = %q", "#custom/"+strconv.Itoa(frame))))
+	waitFor(t, ctx, fmt.Sprintf(`document.getElementById("step").textContent.startsWith("step %d ") ? "yes" : ""`, frame+1))
 	shot(t, ctx, "classic-legend.png")
 }
 
