@@ -3,6 +3,7 @@ package inspect_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestSwissTracerFill(t *testing.T) {
 		}
 		steps = append(steps, g.Step)
 	}
-	if want := []int{9, 15, 29, 57, 113, 225, 449}; !equalInts(steps, want) {
+	if want := []int{9, 15, 29, 57, 113, 225, 449}; !slices.Equal(steps, want) {
 		t.Errorf("growth before the first split at steps %v, want %v (events %v)", steps, want, rep.Events)
 	}
 	kinds := rep.ByKind()

@@ -5,6 +5,7 @@ package inspect
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 )
 
@@ -57,12 +58,7 @@ func readIter(it *reflect.MapIter) (*IterState, error) {
 		s.TableCapacity = int(t.capacity)
 		s.TableLocalDepth = t.localDepth
 		if m.dirLen > 0 && m.dirLen == 1<<m.globalDepth && m.globalDepth <= maxGlobalDepth {
-			for _, d := range unsafe.Slice((**swissTable)(m.dirPtr), m.dirLen) {
-				if d == t {
-					s.TableInDirectory = true
-					break
-				}
-			}
+			s.TableInDirectory = slices.Contains(unsafe.Slice((**swissTable)(m.dirPtr), m.dirLen), t)
 		}
 	}
 	return st, nil
