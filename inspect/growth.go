@@ -167,29 +167,18 @@ func (t *Tracer) Step() error { return t.step(true) }
 // after each write with the key written; after several writes, or a
 // write of another key, call Step.
 func (t *Tracer) StepKey(key any) (err error) {
-	kt := t.rt.Key()
 	if !t.kv.IsValid() {
-		t.kv = reflect.New(kt)
+		t.kv = reflect.New(t.rt.Key())
 	}
-	kv := t.kv
-	if key == nil {
-		kv.Elem().Set(reflect.Zero(kt))
-		if kt.Kind() != reflect.Interface {
-			return fmt.Errorf("inspect: nil key for %s", t.rt)
-		}
-	} else {
-		v := reflect.ValueOf(key)
-		if !v.Type().AssignableTo(kt) {
-			return fmt.Errorf("inspect: key of type %s is not assignable to %s's key type", v.Type(), t.rt)
-		}
-		kv.Elem().Set(v)
+	if err := setKey(t.kv, t.rt, key); err != nil {
+		return err
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("inspect: hashing key %v of %s: %v", key, t.rt, r)
 		}
 	}()
-	return t.stepKey(kv)
+	return t.stepKey(t.kv)
 }
 
 func (t *Tracer) step(stepped bool) error {

@@ -71,16 +71,8 @@ func Locate(m any, key any) (loc *Location, err error) {
 		return nil, fmt.Errorf("inspect: %v", err)
 	}
 	kv := reflect.New(rt.Key())
-	if key == nil {
-		if rt.Key().Kind() != reflect.Interface {
-			return nil, fmt.Errorf("inspect: nil key for %s", rt)
-		}
-	} else {
-		v := reflect.ValueOf(key)
-		if !v.Type().AssignableTo(rt.Key()) {
-			return nil, fmt.Errorf("inspect: key of type %s is not assignable to %s's key type", v.Type(), rt)
-		}
-		kv.Elem().Set(v)
+	if err := setKey(kv, rt, key); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -92,4 +84,22 @@ func Locate(m any, key any) (loc *Location, err error) {
 		return nil, fmt.Errorf("inspect: %v", err)
 	}
 	return loc, nil
+}
+
+// setKey stores key in *kv, a pointer to a key of map type rt, or says why
+// key cannot be one.
+func setKey(kv reflect.Value, rt reflect.Type, key any) error {
+	if key == nil {
+		if rt.Key().Kind() != reflect.Interface {
+			return fmt.Errorf("inspect: nil key for %s", rt)
+		}
+		kv.Elem().Set(reflect.Zero(rt.Key()))
+		return nil
+	}
+	v := reflect.ValueOf(key)
+	if !v.Type().AssignableTo(rt.Key()) {
+		return fmt.Errorf("inspect: key of type %s is not assignable to %s's key type", v.Type(), rt)
+	}
+	kv.Elem().Set(v)
+	return nil
 }
