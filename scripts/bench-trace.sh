@@ -15,15 +15,19 @@ tmp=$(mktemp -d)
 trap 'git worktree remove --force "$tmp/base" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 [ -x /usr/bin/time ] || { echo "bench-trace.sh needs GNU time (apt-get install time)" >&2; exit 1; }
 
+# median: the median of the numbers on stdin.
+median() { sort -g | awk '{ a[NR]=$1 } END { print a[int((NR+1)/2)] }'; }
+
 # measure BIN N FLAGS...: median wall s, median cpu s, max RSS KiB of runs.
 measure() {
 	local bin=$1 n=$2
 	shift 2
+	: >"$tmp/runs"
 	for _ in $(seq "$runs"); do
 		/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$bin" -n "$n" "$@" >/dev/null
-		cat "$tmp/t"
-	done | awk '{ w[NR]=$1; c[NR]=$2+$3; if ($4>m) m=$4 }
-		END { n=asort(w); asort(c); printf "%.2f %.2f %d\n", w[int((n+1)/2)], c[int((n+1)/2)], m }'
+		cat "$tmp/t" >>"$tmp/runs"
+	done
+	echo "$(awk '{print $1}' "$tmp/runs" | median) $(awk '{print $2+$3}' "$tmp/runs" | median) $(awk '{print $4}' "$tmp/runs" | sort -g | tail -1)"
 }
 
 # table NAME BIN MAXN: one row per n up to MAXN.
