@@ -76,7 +76,7 @@ func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards gu
 		if !ok || a.Kind == ops.Write && a.Via != nil {
 			continue
 		}
-		if _, held := guardedby.Holds(locks, gd.Lock.TypeKey); held {
+		if gd.HeldIn(locks) {
 			continue
 		}
 		done[a.Ref] = true

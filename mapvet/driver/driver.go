@@ -17,10 +17,12 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
 	"github.com/mapsafe/mapsafe/mapvet"
@@ -75,6 +77,8 @@ func Main(env cli.Env) error {
 		checks   = fs.String("checks", "", "comma-separated checks to run (default: the default checks; see mapvet help)")
 		tests    = true
 		dir      = fs.String("C", "", "run in `dir` instead of the current directory")
+		verbose  = fs.Bool("v", false, "also report on stderr what the analysis bounds dropped (-budget)")
+		budget   = fs.Int("budget", engine.DefaultLimits.Steps, "instructions the analysis may visit in one function before giving up on it (`steps`)")
 		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
 		memprof  = fs.String("memprofile", "", "write a heap profile to `file` when done")
 	)
@@ -98,7 +102,10 @@ func Main(env cli.Env) error {
 	if *jsonOut && *sarifOut {
 		return cli.Usagef("-json and -sarif cannot be used together")
 	}
-	cfg := Config{Dir: *dir, Patterns: args, Tests: tests}
+	if *budget <= 0 {
+		return cli.Usagef("-budget must be positive")
+	}
+	cfg := Config{Dir: *dir, Patterns: args, Tests: tests, Budget: *budget}
 	if *checks != "" {
 		cfg.Checks = strings.Split(*checks, ",")
 	}
@@ -120,6 +127,9 @@ func Main(env cli.Env) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *verbose {
+		reportCaps(env.Stderr, res.Caps)
 	}
 	switch {
 	case *jsonOut:
@@ -191,30 +201,46 @@ type Config struct {
 	Patterns []string // package patterns, as go list takes them
 	Checks   []string // the checks to run; empty for the default checks
 	Tests    bool     // also check test files
+	Budget   int      // the engine's step budget per function; 0 for the default
 }
 
 // Result is what a run found.
 type Result struct {
 	Findings []Finding      // sorted by position
 	Checks   []mapvet.Check // the checks that ran
+	Caps     engine.Caps    // what the analysis bounds dropped
 }
 
 // Run loads the packages cfg names and returns the findings of its checks.
 // A package that fails to load or type-check, or a check that fails, is an
 // error naming the position or the check.
 func Run(cfg Config) (*Result, error) {
-	roots, std, err := rootFiles(cfg.Dir, cfg.Patterns, cfg.Tests)
-	if err != nil {
-		return nil, err
-	}
-	// The engine analyses the standard library only when a standard
-	// package is checked: the others' bodies are stripped (parseFunc).
-	suite := mapvet.Suite(mapvet.Config{Std: std})
-	analyzers, err := mapvet.Select(suite, cfg.Checks)
+	roots, err := rootFiles(cfg.Dir, cfg.Patterns, cfg.Tests)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{}
+	var capsMu sync.Mutex
+	capsSeen := map[string]bool{}
+	suite := mapvet.Suite(mapvet.Config{
+		// The engine analyses the standard library only when a standard
+		// package is checked: the others' bodies are stripped (parseFunc).
+		Std:     roots.std,
+		Limits:  engine.Limits{Steps: cfg.Budget},
+		Checked: func(path string) bool { return roots.pkgs[path] },
+		Dropped: func(path string, c engine.Caps) {
+			capsMu.Lock()
+			defer capsMu.Unlock()
+			if !capsSeen[path] { // a package and its test variant: once
+				capsSeen[path] = true
+				res.Caps.Add(c)
+			}
+		},
+	})
+	analyzers, err := mapvet.Select(suite, cfg.Checks)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range analyzers {
 		for _, c := range suite {
 			if c.Analyzer == a {
@@ -226,7 +252,7 @@ func Run(cfg Config) (*Result, error) {
 		Mode:      packages.LoadAllSyntax,
 		Dir:       cfg.Dir,
 		Tests:     cfg.Tests,
-		ParseFile: parseFunc(roots),
+		ParseFile: parseFunc(roots.files),
 	}
 	pkgs, err := packages.Load(pcfg, cfg.Patterns...)
 	if err != nil {
@@ -241,6 +267,9 @@ func Run(cfg Config) (*Result, error) {
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
 		return nil, err
+	}
+	if p := os.Getenv("MAPVET_HEAPPROFILE"); p != "" {
+		writeInuse(p)
 	}
 	var failures []string
 	seen := map[string]bool{}
@@ -306,22 +335,28 @@ func finding(fset *token.FileSet, check, pkg string, d analysis.Diagnostic) Find
 	return f
 }
 
-// rootFiles lists the files of the packages to check, and whether one of
-// them is in the standard library.
-func rootFiles(dir string, patterns []string, tests bool) (files map[string]bool, std bool, err error) {
+// roots are the packages to check.
+type roots struct {
+	pkgs  map[string]bool // import paths
+	files map[string]bool
+	std   bool // one of them is in the standard library
+}
+
+func rootFiles(dir string, patterns []string, tests bool) (*roots, error) {
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles, Dir: dir, Tests: tests}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, false, fmt.Errorf("loading packages: %v", err)
+		return nil, fmt.Errorf("loading packages: %v", err)
 	}
-	files = map[string]bool{}
+	r := &roots{pkgs: map[string]bool{}, files: map[string]bool{}}
 	for _, p := range pkgs {
+		r.pkgs[p.PkgPath] = true
 		for _, f := range p.GoFiles {
-			files[f] = true
-			std = std || engine.InGOROOT(f)
+			r.files[f] = true
+			r.std = r.std || engine.InGOROOT(f)
 		}
 	}
-	return files, std, nil
+	return r, nil
 }
 
 // parseFunc parses files as go/packages does, except that it empties the
@@ -429,6 +464,18 @@ func loadErrors(pkgs []*packages.Package) []string {
 		}
 	})
 	return out
+}
+
+// reportCaps says what the analysis bounds dropped (-v).
+func reportCaps(w io.Writer, c engine.Caps) {
+	if c.Zero() {
+		fmt.Fprintln(w, "mapvet: the analysis bounds dropped nothing")
+		return
+	}
+	fmt.Fprintf(w, "mapvet: the analysis bounds dropped %s\n", c)
+	for _, fn := range c.OverBudget {
+		fmt.Fprintf(w, "mapvet: over the step budget (raise it with -budget): %s\n", fn)
+	}
 }
 
 // relative renders a file name relative to dir (or the working directory)

@@ -80,6 +80,17 @@ func TestFindingsText(t *testing.T) {
 	}
 }
 
+// What is reported about a package's own code does not depend on whether
+// its tests were loaded (the test adds a locked write that would tip the
+// guard inference).
+func TestTestsDoNotChangeFindings(t *testing.T) {
+	with, _, _ := run(t, mod, "./testdep")
+	without, _, _ := run(t, mod, "-test=false", "./testdep")
+	if with != without {
+		t.Errorf("findings differ with tests loaded:\n--- with:\n%s--- without:\n%s", with, without)
+	}
+}
+
 func TestNoFindings(t *testing.T) {
 	stdout, stderr, code := run(t, mod, "./clean")
 	if code != 0 || stdout != "" {

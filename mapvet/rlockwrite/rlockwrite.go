@@ -91,7 +91,7 @@ func checkFunc(c *diag.Checker, r *engine.Result, guards guardedby.Guards, calls
 func readLockGuarding(a *engine.Access, guards guardedby.Guards) (engine.Held, bool) {
 	g, inferred := guards[a.TypeKey]
 	guarding := func(h engine.Held) bool {
-		return guardedby.Beside(h.Lock, a.Ref) || inferred && h.TypeKey != "" && h.TypeKey == g.Lock.TypeKey
+		return guardedby.Beside(h.Lock, a.Ref) || inferred && g.Is(h.TypeKey)
 	}
 	for _, h := range a.Locks {
 		if !h.Shared && guarding(h) {

@@ -14,8 +14,9 @@ import (
 // dataflow to a fixed point, and a final pass that records what holds at
 // each access, each goroutine start and each return.
 type funcAnalysis struct {
-	e  *Engine
-	fn *ssa.Function
+	e     *Engine
+	fn    *ssa.Function
+	steps int // instructions visited (caps.go)
 
 	gs      []*Goroutine
 	goAt    map[ssa.Instruction][]int
@@ -58,10 +59,28 @@ func (e *Engine) analyze(fn *ssa.Function) *Result {
 		a.res.Summary = a.sum
 		return a.res
 	}
+	if !a.run() {
+		e.caps.OverBudget = append(e.caps.OverBudget, fn.String())
+		return &Result{Fn: fn, Summary: &Summary{}}
+	}
+	return a.res
+}
+
+// run analyses the function; it reports false when the function went over
+// its step budget.
+func (a *funcAnalysis) run() (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, over := r.(errBudget); !over {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
 	a.prepass()
 	a.solve()
 	a.recordAll()
-	return a.res
+	return true
 }
 
 // prepass finds goroutine starts, deferred calls and summarised calls.
@@ -107,6 +126,10 @@ func (a *funcAnalysis) prepass() {
 }
 
 func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
+	if len(a.gs) >= a.e.limits.Goroutines {
+		a.e.caps.Goroutines++
+		return
+	}
 	g.Index = len(a.gs)
 	g.Instr = instr
 	a.gs = append(a.gs, g)
@@ -136,7 +159,7 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 		g.Dones = append(g.Dones, sp.Dones...)
 		g.Sends = append(g.Sends, sp.Sends...)
 	}
-	g.Accesses = compact(a.e.feasible(g.Accesses))
+	g.Accesses = a.e.compact(a.e.feasible(g.Accesses))
 	if s.Group != nil {
 		g.Groups = a.e.refsOf(s.Group)
 	}

@@ -67,6 +67,16 @@ type Engine struct {
 	refs   ref.Resolver
 	keys   map[ssa.Value]ref.TypeKey
 	nonNil map[ref.Ref]bool // neverNil's answers
+
+	limits Limits
+	caps   Caps
+}
+
+// Caps returns what the engine's bounds dropped in the package (caps.go).
+func (e *Engine) Caps() Caps {
+	c := e.caps
+	c.Refs = e.refs.Capped
+	return c
 }
 
 // refsOf returns the Refs v may denote (ref.Of, remembered).
@@ -161,7 +171,13 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 
 		importedSums: map[*ssa.Function]*Summary{},
 		keys:         map[ssa.Value]ref.TypeKey{},
+		limits:       DefaultLimits,
 	}
+}
+
+// InTestFile reports whether fn is declared in a _test.go file.
+func (e *Engine) InTestFile(fn *ssa.Function) bool {
+	return strings.HasSuffix(e.fset.Position(fn.Pos()).Filename, "_test.go")
 }
 
 // Funcs returns the package's source functions, function literals included,
@@ -214,6 +230,21 @@ type Config struct {
 	// bodies of the standard packages it does not check (mapvet's driver
 	// does both), which makes analysing them free.
 	Std bool
+
+	// Limits bound each function's analysis; zero fields take
+	// DefaultLimits' values.
+	Limits Limits
+
+	// Checked, when set, tells the engine which packages the checks will
+	// read its results for (by import path). For the others it exports its
+	// facts and keeps nothing: a package's SSA form and per-function
+	// results are otherwise held until the whole run ends.
+	Checked func(pkgPath string) bool
+
+	// Dropped, when set, is told what the bounds dropped in each package
+	// the engine analysed (caps.go), including packages whose results it
+	// does not keep.
+	Dropped func(pkgPath string, c Caps)
 }
 
 // NewAnalyzer returns an analyzer that runs the engine over a package with
@@ -288,6 +319,7 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 		}
 		return factCodec{pass.Fset, obj.Pkg().Path()}.summary(&f)
 	})
+	e.limits = cfg.Limits.orDefault()
 	e.indexNames(pass.Files)
 	for _, fn := range ssainfo.SrcFuncs {
 		current = fn
@@ -297,6 +329,12 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 			continue
 		}
 		pass.ExportObjectFact(obj, factCodec{pass.Fset, pass.Pkg.Path()}.fact(r.Summary))
+	}
+	if cfg.Dropped != nil {
+		cfg.Dropped(pass.Pkg.Path(), e.Caps())
+	}
+	if cfg.Checked != nil && !cfg.Checked(pass.Pkg.Path()) {
+		return New(pass.Fset, nil, nil, nil), nil // nothing will read it
 	}
 	return e, nil
 }

@@ -23,6 +23,7 @@ func (a *funcAnalysis) solve() {
 		queued[b] = false
 		st := a.in[b].clone()
 		for _, instr := range b.Instrs {
+			a.step()
 			a.transfer(st, instr, false)
 		}
 		for i, succ := range b.Succs {
@@ -303,6 +304,7 @@ func (a *funcAnalysis) recordAll() {
 		}
 		st := in.clone()
 		for _, instr := range b.Instrs {
+			a.step()
 			a.transfer(st, instr, true)
 		}
 	}
@@ -355,7 +357,7 @@ func (a *funcAnalysis) recordAll() {
 		a.sum.Recvs = append(a.sum.Recvs, d.Recvs...)
 	}
 
-	a.sum.Accesses = compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
+	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -370,11 +372,15 @@ func (a *funcAnalysis) recordAll() {
 		ex.running.minus(deferJoined).each(func(g int) {
 			sp := *a.gs[g]
 			sp.By = nil // the caller starts it through its own call
-			sp.Accesses = compact(portable(sp.Accesses))
+			sp.Accesses = a.e.compact(portable(sp.Accesses))
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)
-			if len(sp.Accesses) > 0 {
+			switch {
+			case len(sp.Accesses) == 0:
+			case len(a.sum.Spawns) >= a.e.limits.Spawns:
+				a.e.caps.Spawns++
+			default:
 				a.sum.Spawns = append(a.sum.Spawns, &sp)
 			}
 		})

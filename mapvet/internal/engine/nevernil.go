@@ -194,7 +194,7 @@ func (e *Engine) computeNeverNil(r ref.Ref) bool {
 func (e *Engine) nonTestFuncs() []*ssa.Function {
 	out := []*ssa.Function{e.pkg.Func("init")}
 	for _, fn := range e.funcs {
-		if fn == out[0] || strings.HasSuffix(e.fset.Position(fn.Pos()).Filename, "_test.go") {
+		if fn == out[0] || e.InTestFile(fn) {
 			continue
 		}
 		out = append(out, fn)

@@ -135,18 +135,17 @@ func portableRefs(rs []ref.Ref) []ref.Ref {
 	return out
 }
 
-// maxSummaryAccesses bounds a summary. Summaries include their callees'
-// accesses, so a function near the root of a large package's call graph
-// would otherwise carry most of the package; past the bound, accesses are
-// dropped (callers see fewer of them: fewer findings, never wrong ones).
-const maxSummaryAccesses = 1024
-
 // compact merges the accesses of a summary that are the same operation on
 // the same map reached through different call sites: callers do not need
 // the sites (they name the call they make), and without merging a call
 // graph that calls one helper from several places doubles at every level.
 // The merged access holds the locks held at every site.
-func compact(accs []Access) []Access {
+//
+// Summaries include their callees' accesses, so a function near the root
+// of a large package's call graph would otherwise carry most of the
+// package; past Limits.Accesses, accesses are dropped (callers see fewer of
+// them: fewer findings, never wrong ones).
+func (e *Engine) compact(accs []Access) []Access {
 	type key struct {
 		r    ref.Ref
 		kind uint8
@@ -162,7 +161,8 @@ func compact(accs []Access) []Access {
 			out[i].Nils = intersectRefs(out[i].Nils, a.Nils)
 			continue
 		}
-		if len(out) == maxSummaryAccesses {
+		if len(out) == e.limits.Accesses {
+			e.caps.Accesses++
 			continue
 		}
 		index[k] = len(out)

@@ -17,6 +17,7 @@ package guardedby
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -28,6 +29,30 @@ import (
 type Guard struct {
 	Lock  engine.Held // the lock as held at Write (its TypeKey names it at the type level)
 	Write token.Pos   // one write that holds it exclusively
+	// Also are the other locks held at every write. A caller's lock
+	// held around a call into a type that takes its own lock is one; an
+	// access that holds any of them is as guarded as the writes.
+	Also []ref.TypeKey
+}
+
+// HeldIn reports whether ls holds the guard (or a lock held at every write
+// with it).
+func (g Guard) HeldIn(ls engine.LockSet) bool {
+	if _, ok := Holds(ls, g.Lock.TypeKey); ok {
+		return true
+	}
+	for _, k := range g.Also {
+		if _, ok := Holds(ls, k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Is reports whether the lock with TypeKey k is the guard or held at every
+// write with it.
+func (g Guard) Is(k ref.TypeKey) bool {
+	return k != "" && (k == g.Lock.TypeKey || slices.Contains(g.Also, k))
 }
 
 // Guards maps a map's TypeKey to its guard.
@@ -39,7 +64,9 @@ type context struct {
 	op    token.Pos
 }
 
-// Infer computes the guards of the maps eng's package accesses.
+// Infer computes the guards of the maps eng's package accesses. Accesses in
+// test files are left out, so that what is reported about the package's
+// own code does not depend on whether its tests were loaded.
 func Infer(eng *engine.Engine) Guards {
 	called := map[*ssa.Function]bool{}
 	for _, fn := range eng.Funcs() {
@@ -61,6 +88,9 @@ func Infer(eng *engine.Engine) Guards {
 		byMap[a.TypeKey] = append(byMap[a.TypeKey], context{a.Kind, extra.Union(a.Locks), a.Op})
 	}
 	for _, fn := range eng.Funcs() {
+		if eng.InTestFile(fn) {
+			continue
+		}
 		r := eng.Result(fn)
 		own := !called[fn] || exported(fn)
 		for _, a := range r.Accesses {
@@ -130,6 +160,11 @@ func infer(ctxs []context) (Guard, bool) {
 			}
 		}
 		if holding >= 2 && g != nil {
+			for _, o := range cands {
+				if o.TypeKey != h.TypeKey {
+					g.Also = append(g.Also, o.TypeKey)
+				}
+			}
 			return *g, true
 		}
 	}

@@ -48,4 +48,3 @@ func staticValueFromGoroutines() {
 	go staticValue.search("a")
 	_ = staticValue.search("b")
 }
-
