@@ -9,30 +9,22 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
-var mapvetBin string
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mapvet-test")
-	if err != nil {
-		panic(err)
-	}
-	mapvetBin = filepath.Join(dir, "mapvet")
-	out, err := exec.Command("go", "build", "-o", mapvetBin, "github.com/mapsafe/mapsafe/cmd/mapvet").CombinedOutput()
-	if err != nil {
-		panic("building mapvet: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+// mapvet returns the mapvet command, built once for all the tests.
+func mapvet(t *testing.T) string {
+	return testenv.GoBuild(t, "github.com/mapsafe/mapsafe/cmd/mapvet")
 }
 
 // run runs mapvet in the test module and returns stdout, stderr and the
 // exit status.
 func run(t *testing.T, dir string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(mapvetBin, args...)
+	cmd := exec.Command(mapvet(t), args...)
 	cmd.Dir = dir
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -194,7 +186,7 @@ func TestRelated(t *testing.T) {
 	if !slices.Equal(mine, wantRelated) {
 		t.Errorf("mapvet -json related = %q, want %q", mine, wantRelated)
 	}
-	cmd := exec.Command("go", "vet", "-vettool="+mapvetBin, "-json", "./racy")
+	cmd := exec.Command("go", "vet", "-vettool="+mapvet(t), "-json", "./racy")
 	cmd.Dir = mod
 	out, err := cmd.Output()
 	if err != nil {
@@ -258,7 +250,7 @@ func TestRelatedAcrossPackages(t *testing.T) {
 			t.Errorf("mapvet output lacks related line %q:\n%s", w, stdout)
 		}
 	}
-	cmd := exec.Command("go", "vet", "-vettool="+mapvetBin, "./cross")
+	cmd := exec.Command("go", "vet", "-vettool="+mapvet(t), "./cross")
 	cmd.Dir = mod
 	out, _ := cmd.CombinedOutput()
 	for _, w := range want {
@@ -344,7 +336,7 @@ func TestChecksFlag(t *testing.T) {
 }
 
 func TestVetTool(t *testing.T) {
-	cmd := exec.Command("go", "vet", "-vettool="+mapvetBin, "./racy", "./clean")
+	cmd := exec.Command("go", "vet", "-vettool="+mapvet(t), "./racy", "./clean")
 	cmd.Dir = mod
 	out, err := cmd.CombinedOutput()
 	if err == nil {
@@ -355,7 +347,7 @@ func TestVetTool(t *testing.T) {
 			t.Errorf("go vet output lacks %q:\n%s", want, out)
 		}
 	}
-	cmd = exec.Command("go", "vet", "-vettool="+mapvetBin, "./clean")
+	cmd = exec.Command("go", "vet", "-vettool="+mapvet(t), "./clean")
 	cmd.Dir = mod
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("go vet -vettool on a clean package: %v\n%s", err, out)
