@@ -40,8 +40,6 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -251,9 +249,9 @@ type Config struct {
 // cfg. Its result is *Engine. Each call returns a distinct analyzer: the
 // checks that use it must be built for it (see package mapvet).
 //
-// It builds the package's SSA form by running buildssa's Run itself rather
-// than listing buildssa in Requires, so that packages the engine skips
-// (the standard library without Std) cost nothing.
+// It builds the package's SSA form itself (build.go) rather than listing
+// buildssa in Requires, so that packages the engine skips (the standard
+// library without Std) cost nothing.
 func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	return newAnalyzer(func() Config { return cfg })
 }
@@ -263,7 +261,6 @@ func newAnalyzer(cfg func() Config) *analysis.Analyzer {
 		Name:       "mapflow",
 		Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
 		URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
-		Requires:   []*analysis.Analyzer{ctrlflow.Analyzer},
 		ResultType: reflect.TypeFor[*Engine](),
 		FactTypes:  []analysis.Fact{new(SummaryFact)},
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, cfg()) },
@@ -303,12 +300,8 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	if len(pass.Files) == 0 || !cfg.Std && isStd(pass) {
 		return New(pass.Fset, nil, nil, nil), nil
 	}
-	built, err := buildssa.Analyzer.Run(pass)
-	if err != nil {
-		return nil, err
-	}
-	ssainfo := built.(*buildssa.SSA)
-	e := New(pass.Fset, ssainfo.Pkg, ssainfo.SrcFuncs, func(fn *ssa.Function) *Summary {
+	ssapkg, srcFuncs := buildSSA(pass)
+	e := New(pass.Fset, ssapkg, srcFuncs, func(fn *ssa.Function) *Summary {
 		obj := fn.Object()
 		if obj == nil || obj.Pkg() == nil {
 			return nil
@@ -321,7 +314,7 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	})
 	e.limits = cfg.Limits.orDefault()
 	e.indexNames(pass.Files)
-	for _, fn := range ssainfo.SrcFuncs {
+	for _, fn := range srcFuncs {
 		current = fn
 		r := e.Result(fn)
 		obj := fn.Object()

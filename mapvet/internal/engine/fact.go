@@ -20,6 +20,7 @@ type SummaryFact struct {
 	Acquires []factHeld
 	Releases []factRef
 	Spawns   []factSpawn
+	NoReturn bool
 }
 
 func (*SummaryFact) AFact() {}
@@ -147,6 +148,7 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 		Recvs:    toFactRefs(s.Recvs),
 		Acquires: c.toLocks(s.Acquires),
 		Releases: toFactRefs(s.Releases),
+		NoReturn: s.NoReturn,
 	}
 	for _, sp := range s.Spawns {
 		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
@@ -164,6 +166,7 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 		Recvs:    fromFactRefs(f.Recvs),
 		Acquires: c.fromLocks(f.Acquires),
 		Releases: fromFactRefs(f.Releases),
+		NoReturn: f.NoReturn,
 	}
 	for _, sp := range f.Spawns {
 		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),

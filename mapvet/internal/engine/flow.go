@@ -25,8 +25,14 @@ func (a *funcAnalysis) solve() {
 		for _, instr := range b.Instrs {
 			a.step()
 			a.transfer(st, instr, false)
+			if !st.live {
+				break // a call that never returns
+			}
 		}
 		for i, succ := range b.Succs {
+			if !st.live {
+				break
+			}
 			if !taken(b, i) {
 				continue
 			}
@@ -173,6 +179,9 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 			}
 		}
 	}
+	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
+		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
 }
 
 func (a *funcAnalysis) record(st *state, acc Access) {
@@ -304,6 +313,9 @@ func (a *funcAnalysis) recordAll() {
 		for _, instr := range b.Instrs {
 			a.step()
 			a.transfer(st, instr, true)
+			if !st.live {
+				break
+			}
 		}
 	}
 	for pair := range a.overlaps {
@@ -383,6 +395,9 @@ func (a *funcAnalysis) recordAll() {
 			}
 		})
 	}
+	// A function none of whose paths returns (it exits, panics or loops
+	// forever) ends its callers' paths too. One that recovers may return.
+	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
 	a.res.Goroutines = a.gs
 	a.res.Defers = a.ds
 	a.res.Summary = a.sum

@@ -22,6 +22,7 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 		Recvs:    substRefs(s.Recvs, params, frees),
 		Acquires: e.substLocks(s.Acquires, params, frees, caller),
 		Releases: substRefs(s.Releases, params, frees),
+		NoReturn: s.NoReturn,
 	}
 	for _, sp := range s.Spawns {
 		out.Spawns = append(out.Spawns, &Goroutine{

@@ -54,11 +54,12 @@ type Summary struct {
 	Acquires LockSet   // locks it holds when it returns that it took itself
 	Releases []ref.Ref // locks it releases that it did not take
 	Spawns   []*Goroutine
+	NoReturn bool // no path returns (it exits, panics or loops forever)
 }
 
 func (s *Summary) empty() bool {
 	return len(s.Accesses) == 0 && len(s.Dones) == 0 && len(s.Sends) == 0 && len(s.Waits) == 0 &&
-		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0
+		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && !s.NoReturn
 }
 
 // Goroutine is a function started on another goroutine, with its effects

@@ -216,3 +216,61 @@ func Callee(c *ssa.CallCommon) (*ssa.Function, []ssa.Value) {
 	}
 	return funcValue(c.Value)
 }
+
+// noReturn are the standard library's functions that never return (the
+// engine finds other packages' own, from their bodies).
+var noReturn = map[string]bool{
+	"os.Exit":                   true,
+	"syscall.Exit":              true,
+	"runtime.Goexit":            true,
+	"log.Fatal":                 true,
+	"log.Fatalf":                true,
+	"log.Fatalln":               true,
+	"log.Panic":                 true,
+	"log.Panicf":                true,
+	"log.Panicln":               true,
+	"(*log.Logger).Fatal":       true,
+	"(*log.Logger).Fatalf":      true,
+	"(*log.Logger).Fatalln":     true,
+	"(*log.Logger).Panic":       true,
+	"(*log.Logger).Panicf":      true,
+	"(*log.Logger).Panicln":     true,
+	"(*testing.common).FailNow": true,
+	"(*testing.common).Fatal":   true,
+	"(*testing.common).Fatalf":  true,
+	"(*testing.common).SkipNow": true,
+	"(*testing.common).Skip":    true,
+	"(*testing.common).Skipf":   true,
+}
+
+// tbNoReturn are the methods of testing.TB (and of *testing.T, B and F,
+// which promote testing.common's) that never return.
+var tbNoReturn = map[string]bool{"FailNow": true, "Fatal": true, "Fatalf": true, "SkipNow": true, "Skip": true, "Skipf": true}
+
+// NoReturn reports whether a call is to a standard library function that
+// never returns: os.Exit, log.Fatal, t.Fatal, ...
+func NoReturn(c *ssa.CallCommon) bool {
+	if c.IsInvoke() {
+		return tbNoReturn[c.Method.Name()] && isTestingType(c.Value.Type())
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return false
+	}
+	if noReturn[FuncName(fn)] {
+		return true
+	}
+	// A promoted method's wrapper: (*testing.T).Fatal.
+	if recv := fn.Signature.Recv(); recv != nil && tbNoReturn[fn.Name()] {
+		return isTestingType(recv.Type())
+	}
+	return false
+}
+
+func isTestingType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "testing"
+}
