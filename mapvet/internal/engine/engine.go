@@ -37,6 +37,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
@@ -68,6 +69,17 @@ type Engine struct {
 
 	limits Limits
 	caps   Caps
+
+	readers atomic.Int32 // checks still to call Done; see Config.Readers
+}
+
+// Done says that a check has finished with the engine's results. The last
+// of Config.Readers to call it releases them; a check must not use the
+// engine after calling it.
+func (e *Engine) Done() {
+	if e.readers.Add(-1) == 0 {
+		*e = Engine{fset: e.fset, caps: e.caps}
+	}
 }
 
 // Caps returns what the engine's bounds dropped in the package (caps.go).
@@ -239,6 +251,12 @@ type Config struct {
 	// results are otherwise held until the whole run ends.
 	Checked func(pkgPath string) bool
 
+	// Readers, when set, says how many checks read each package's result:
+	// once that many have called Engine.Done, the engine lets go of the
+	// package's SSA form and results (the checker would hold them until
+	// the whole run ends).
+	Readers func() int
+
 	// Dropped, when set, is told what the bounds dropped in each package
 	// the engine analysed (caps.go), including packages whose results it
 	// does not keep.
@@ -328,6 +346,9 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	}
 	if cfg.Checked != nil && !cfg.Checked(pass.Pkg.Path()) {
 		return New(pass.Fset, nil, nil, nil), nil // nothing will read it
+	}
+	if cfg.Readers != nil {
+		e.readers.Store(int32(cfg.Readers()))
 	}
 	return e, nil
 }
