@@ -10,6 +10,9 @@ import (
 
 // check prints what the patch changes in this toolchain, without caching.
 func check(env cli.Env, tc toolchain.Toolchain, strict bool) error {
+	if err := tc.Check(); err != nil {
+		return err
+	}
 	res, err := patch.Generate(patch.Options{Toolchain: tc, Strict: strict})
 	if err != nil {
 		return err

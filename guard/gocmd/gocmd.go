@@ -5,7 +5,7 @@
 //
 //  1. parse mapguard's own flags (before the command) and the go flags that
 //     matter to it (-C, -overlay, -compiler) on the command line and in
-//     GOFLAGS (goargs.go);
+//     GOFLAGS (cmdline.go);
 //  2. ask the go command which toolchain it runs (go env), so GOTOOLCHAIN and
 //     a go.mod toolchain line choose the GOROOT exactly as they would for go;
 //  3. open an overlay session for that toolchain (guard/overlay), or refuse:
@@ -67,64 +67,35 @@ var verbs = []string{"build", "test", "run", "install", "overlay", "check", "cle
 // Run is mapguard's main.
 func Run(env cli.Env) error {
 	// Phase 1: the command line.
-	opt, args, err := parseFlags(env.Args)
-	if errors.Is(err, errHelp) {
+	c, err := parseCommand(env.Args)
+	switch {
+	case errors.Is(err, errHelp):
 		fmt.Fprint(env.Stdout, usage)
 		return nil
-	}
-	if err != nil {
-		return cli.Usagef("%v", err)
-	}
-	if len(args) == 0 {
+	case errors.Is(err, errNoCommand):
 		fmt.Fprint(env.Stderr, usage)
 		return cli.Exit(2, nil)
-	}
-	verb, goArgs := args[0], args[1:]
-	switch verb {
-	case "help":
-		fmt.Fprint(env.Stdout, usage)
-		return nil
-	case "clean":
-		if len(goArgs) != 0 {
-			return cli.Usagef("mapguard clean takes no arguments")
-		}
-		return clean(env)
-	case "check":
-		if len(goArgs) != 0 {
-			return cli.Usagef("mapguard check takes no arguments: it reports on the toolchain that go env names here (set GOTOOLCHAIN, or cd, to choose another)")
-		}
-	case "build", "test", "run", "install", "overlay":
-	default:
-		return cli.Usagef("unknown command %q: mapguard's commands are %s and %s (mapguard help)", verb, strings.Join(verbs[:len(verbs)-1], ", "), verbs[len(verbs)-1])
-	}
-	inv, err := parseGoArgs(verb, goArgs)
-	if err != nil {
+	case err != nil:
 		return cli.Usagef("%v", err)
-	}
-	if !opt.strictSet {
-		if opt.strict, err = strictFromEnv(); err != nil {
-			return cli.Usagef("%v", err)
-		}
+	case c.verb == "clean":
+		return clean(env)
 	}
 
 	// Phase 2: which toolchain.
-	goenv, err := goEnv(inv.chdir)
+	goenv, err := goEnv(c.inv.chdir)
 	if err != nil {
 		return err
 	}
 	tc := goenv.Toolchain
 	gf := parseGOFLAGS(goenv.GOFLAGS)
-	if c := firstNonEmpty(inv.compiler, gf.compiler); c != "" && c != "gc" {
-		return fmt.Errorf("-compiler=%s is not supported: mapguard patches the gc toolchain's runtime (gccgo's libgo has its own map)", c)
+	if comp := firstNonEmpty(c.inv.compiler, gf.compiler); comp != "" && comp != "gc" {
+		return fmt.Errorf("-compiler=%s is not supported: mapguard patches the gc toolchain's runtime (gccgo's libgo has its own map)", comp)
 	}
 	if w := tc.Warning(); w != "" {
 		fmt.Fprintf(env.Stderr, "mapguard: warning: %s\n", w)
 	}
-	if verb == "check" {
-		if err := tc.Check(); err != nil {
-			return err
-		}
-		return check(env, tc, opt.strict)
+	if c.verb == "check" {
+		return check(env, tc, c.opt.strict)
 	}
 
 	// Phase 3: the overlay.
@@ -136,9 +107,9 @@ func Run(env cli.Env) error {
 		Root:        root,
 		Toolchain:   tc,
 		GOMODCACHE:  goenv.GOMODCACHE,
-		Strict:      opt.strict,
-		UserOverlay: firstNonEmpty(inv.overlay, gf.overlay),
-		External:    verb == "overlay",
+		Strict:      c.opt.strict,
+		UserOverlay: firstNonEmpty(c.inv.overlay, gf.overlay),
+		External:    c.verb == "overlay",
 	})
 	var mce *overlay.ModCacheError
 	if errors.As(err, &mce) {
@@ -148,16 +119,16 @@ func Run(env cli.Env) error {
 		return err
 	}
 	defer s.Close()
-	if opt.verbose {
-		describe(env, tc, s, opt.strict)
+	if c.opt.verbose {
+		describe(env, tc, s, c.opt.strict)
 	}
-	if verb == "overlay" {
+	if c.verb == "overlay" {
 		fmt.Fprintln(env.Stdout, s.Overlay)
 		return nil
 	}
 
 	// Phase 4: the go command.
-	return runGo(env, s, verb, inv.withOverlay(s.Overlay))
+	return runGo(env, s, c.verb, c.inv.withOverlay(s.Overlay))
 }
 
 // describe says, for -v, which toolchain, patch and overlay the session

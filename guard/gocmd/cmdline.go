@@ -9,14 +9,64 @@ import (
 	"strings"
 )
 
+// command is a mapguard command line.
+type command struct {
+	verb string
+	opt  options
+	inv  *invocation // the go arguments; nil for clean
+}
+
+var (
+	errHelp      = errors.New("help requested")
+	errNoCommand = errors.New("no command")
+)
+
+// parseCommand parses a command line: mapguard's flags, the command, and
+// for the commands that run go or ask it for its toolchain, the go flags
+// that matter here. MAPGUARD_STRICT is read unless -strict was given.
+func parseCommand(args []string) (*command, error) {
+	opt, args, err := parseFlags(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) == 0 {
+		return nil, errNoCommand
+	}
+	c := &command{verb: args[0], opt: opt}
+	goArgs := args[1:]
+	switch c.verb {
+	case "help":
+		return nil, errHelp
+	case "clean":
+		if len(goArgs) != 0 {
+			return nil, fmt.Errorf("mapguard clean takes no arguments")
+		}
+		return c, nil
+	case "check":
+		if len(goArgs) != 0 {
+			return nil, fmt.Errorf("mapguard check takes no arguments: it reports on the toolchain that go env names here (set GOTOOLCHAIN, or cd, to choose another)")
+		}
+	case "build", "test", "run", "install", "overlay":
+	default:
+		return nil, fmt.Errorf("unknown command %q: mapguard's commands are %s and %s (mapguard help)", c.verb, strings.Join(verbs[:len(verbs)-1], ", "), verbs[len(verbs)-1])
+	}
+	if c.inv, err = parseGoArgs(c.verb, goArgs); err != nil {
+		return nil, err
+	}
+	if !c.opt.strictSet {
+		if c.opt.strict, err = strictFromEnv(); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
 // options are mapguard's own flags, which go before the command.
 type options struct {
 	strict    bool
 	strictSet bool // -strict was given, so MAPGUARD_STRICT is not read
 	verbose   bool
 }
-
-var errHelp = errors.New("help requested")
 
 // parseFlags reads mapguard's flags from the front of args and returns the
 // rest, which starts with the command. A go flag there gets a hint.
