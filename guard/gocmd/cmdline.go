@@ -9,6 +9,9 @@ import (
 	"strings"
 )
 
+// verbs are mapguard's commands, in the order the usage lists them.
+var verbs = []string{"build", "test", "run", "install", "overlay", "check", "clean", "help"}
+
 // command is a mapguard command line.
 type command struct {
 	verb string

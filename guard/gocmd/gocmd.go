@@ -61,9 +61,6 @@ environment:
 mapguard supports Go 1.26 and 1.27 on amd64 and arm64 (docs/mapguard.md).
 `
 
-// verbs are mapguard's commands, in the order the usage lists them.
-var verbs = []string{"build", "test", "run", "install", "overlay", "check", "clean", "help"}
-
 // Run is mapguard's main.
 func Run(env cli.Env) error {
 	// Phase 1: the command line.
