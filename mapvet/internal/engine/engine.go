@@ -59,6 +59,9 @@ type Engine struct {
 	// any call's parenthesis, a composite literal's brace) to the variable
 	// the source assigns it to, for naming maps the SSA form keeps nameless.
 	names map[nameKey]string
+	// calls maps a call's left parenthesis (the position go/ssa gives the
+	// call) to the start of the call expression, for related positions.
+	calls map[token.Pos]token.Pos
 	// initOnly holds the package's init-only map variables (initonly.go),
 	// whose accesses outside init functions are dead after initialization.
 	initOnly map[string]bool
@@ -123,9 +126,19 @@ func (e *Engine) Name(r ref.Ref, fn *ssa.Function) string {
 	return r.Name(fn)
 }
 
+// callStart returns the start of the call expression whose left
+// parenthesis is at pos, or pos.
+func (e *Engine) callStart(pos token.Pos) token.Pos {
+	if p, ok := e.calls[pos]; ok {
+		return p
+	}
+	return pos
+}
+
 // indexNames fills e.names from the files' assignments and declarations.
 func (e *Engine) indexNames(files []*ast.File) {
 	e.names = map[nameKey]string{}
+	e.calls = map[token.Pos]token.Pos{}
 	add := func(lhs *ast.Ident, rhs ast.Expr, idx int) {
 		if lhs == nil || lhs.Name == "_" {
 			return
@@ -140,6 +153,8 @@ func (e *Engine) indexNames(files []*ast.File) {
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.CallExpr:
+				e.calls[n.Lparen] = n.Pos()
 			case *ast.AssignStmt:
 				for i, l := range n.Lhs {
 					id, _ := l.(*ast.Ident)

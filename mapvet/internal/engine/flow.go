@@ -264,7 +264,7 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
 	key := a.e.typeKeyOf(op.Obj)
 	for _, r := range a.e.refsOf(op.Obj) {
-		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: op.Pos})
+		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: a.e.callStart(op.Pos)})
 	}
 }
 
