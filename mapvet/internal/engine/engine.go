@@ -70,6 +70,8 @@ type Engine struct {
 	keys   map[ssa.Value]ref.TypeKey
 	nonNil map[ref.Ref]bool // neverNil's answers
 
+	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
+
 	limits Limits
 	caps   Caps
 

@@ -142,6 +142,7 @@ func (k StartKind) String() string {
 type Start struct {
 	Kind  StartKind
 	Fn    *ssa.Function // the function that runs (nil when not known statically)
+	Value ssa.Value     // the function value that runs, when Fn is nil (a parameter, a field, ...)
 	Binds []ssa.Value   // Fn's free variables, when it is a closure
 	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
 	Group ssa.Value     // the WaitGroup or errgroup.Group whose Wait joins it
@@ -169,6 +170,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s.Fn, s.Binds = funcValue(c.Value)
 		s.Args = c.Args
+		if s.Fn == nil {
+			s.Value = c.Value
+		}
 		return s
 	case *ssa.Call:
 		fn := in.Common().StaticCallee()
@@ -181,6 +185,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s := &Start{Kind: sf.kind, Pos: in.Pos()}
 		s.Fn, s.Binds = funcValue(in.Call.Args[sf.fn])
+		if s.Fn == nil {
+			s.Value = in.Call.Args[sf.fn]
+		}
 		if sf.group >= 0 {
 			s.Group = in.Call.Args[sf.group]
 		}
@@ -204,6 +211,10 @@ func funcValue(v ssa.Value) (*ssa.Function, []ssa.Value) {
 	}
 	return nil, nil
 }
+
+// FuncValue returns the function a func-typed value calls, and its
+// bindings when it is a closure (nil when it is not known here).
+func FuncValue(v ssa.Value) (*ssa.Function, []ssa.Value) { return funcValue(v) }
 
 // Callee returns the function a call instruction calls statically, with the
 // closure bindings when it calls a closure literal directly, or nil.
