@@ -107,6 +107,13 @@ func (a *funcAnalysis) prepass() {
 				}
 				continue
 			}
+			for _, s := range ops.EntryPoints(instr) {
+				// A server runs it for each request, many at once.
+				if g := a.start(s); g != nil {
+					g.Siblings = true
+					a.addGoroutine(instr, g)
+				}
+			}
 			call, ok := instr.(*ssa.Call)
 			if !ok {
 				continue

@@ -119,6 +119,8 @@ const (
 	ErrgroupGo                         // (*errgroup.Group).Go(f)
 	ErrgroupTryGo                      // (*errgroup.Group).TryGo(f)
 	WaitGroupGo                        // (*sync.WaitGroup).Go(f)
+	HTTPHandler                        // a net/http handler: entry.go
+	GRPCMethod                         // a gRPC service method: entry.go
 )
 
 // String is the API that starts the goroutine, as a Go programmer writes it.
@@ -134,6 +136,10 @@ func (k StartKind) String() string {
 		return "errgroup.Group.TryGo"
 	case WaitGroupGo:
 		return "sync.WaitGroup.Go"
+	case HTTPHandler:
+		return "net/http handler"
+	case GRPCMethod:
+		return "gRPC method"
 	}
 	return "?"
 }
