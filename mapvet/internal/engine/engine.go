@@ -72,6 +72,11 @@ type Engine struct {
 
 	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
 
+	declared       map[ref.TypeKey]Held  // //mapvet:guardedby comments (guards.go)
+	guards         map[ref.TypeKey]Guard // Guards's answer
+	importedGuards map[ref.TypeKey]Guard // other packages' GuardsFacts
+	called         map[*ssa.Function]bool
+
 	limits Limits
 	caps   Caps
 
@@ -297,7 +302,7 @@ func newAnalyzer(cfg func() Config) *analysis.Analyzer {
 		Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
 		URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
 		ResultType: reflect.TypeFor[*Engine](),
-		FactTypes:  []analysis.Fact{new(SummaryFact)},
+		FactTypes:  []analysis.Fact{new(SummaryFact), new(GuardsFact)},
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, cfg()) },
 	}
 }
@@ -348,6 +353,8 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 		return factCodec{pass.Fset, obj.Pkg().Path()}.summary(&f)
 	})
 	e.limits = cfg.Limits.orDefault()
+	e.declared = declaredGuards(pass)
+	e.importedGuards = importGuards(pass)
 	e.indexNames(pass.Files)
 	for _, fn := range srcFuncs {
 		current = fn
@@ -357,6 +364,9 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 			continue
 		}
 		pass.ExportObjectFact(obj, factCodec{pass.Fset, pass.Pkg.Path()}.fact(r.Summary))
+	}
+	if f := e.guardsFact(pass.Pkg.Path()); len(f.Guards) > 0 {
+		pass.ExportPackageFact(f)
 	}
 	if cfg.Dropped != nil {
 		cfg.Dropped(pass.Pkg.Path(), e.Caps())
