@@ -24,8 +24,8 @@ type loose struct {
 	m  map[int]int
 }
 
-func (l *loose) a() { l.mu.Lock(); l.m[1] = 1; l.mu.Unlock() }
-func (l *loose) b() { l.mu.Lock(); l.m[2] = 2; l.mu.Unlock() }
+func (l *loose) a()     { l.mu.Lock(); l.m[1] = 1; l.mu.Unlock() }
+func (l *loose) b()     { l.mu.Lock(); l.m[2] = 2; l.mu.Unlock() }
 func (l *loose) c() int { return l.m[1] }
 func (l *loose) d() int { return l.m[2] }
 
