@@ -412,6 +412,7 @@ func (a *funcAnalysis) recordAll() {
 	// A function none of whose paths returns (it exits, panics or loops
 	// forever) ends its callers' paths too. One that recovers may return.
 	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
+	a.returns()
 	a.res.Goroutines = a.gs
 	a.res.Defers = a.ds
 	a.res.Summary = a.sum

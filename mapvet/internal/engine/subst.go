@@ -24,6 +24,11 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 		Releases: substRefs(s.Releases, params, frees),
 		Calls:    e.substCalls(s.Calls, params, frees, caller),
 		NoReturn: s.NoReturn,
+
+		ReturnKeys: s.ReturnKeys,
+	}
+	for _, r := range s.Returns {
+		out.Returns = append(out.Returns, substRefs(r, params, frees))
 	}
 	for _, sp := range s.Spawns {
 		out.Spawns = append(out.Spawns, &Goroutine{
