@@ -18,7 +18,9 @@
 //	s.routeNotes[key] = append(s.routeNotes[key], in) // race: b every stream writes s.routeNotes
 //
 // The letter is the case's category (issue 13's six classes, and x for
-// the shapes mapvet already handled when the corpus was written):
+// the shapes mapvet already handled when the corpus was written; a case
+// whose goroutine comes from time.AfterFunc or errgroup but whose race
+// needs more than that is in the category of what it needs):
 //
 //	a  guarded-by: a map locked in most places but not in one
 //	b  concurrent entry points: HTTP and gRPC handlers, methods of types with a mutex, goroutine helpers
@@ -26,7 +28,7 @@
 //	d  copied owners: a map put into a value with another or a fresh mutex
 //	e  hidden iteration: fmt, encoding/json, gob, text/template, reflect walking a map
 //	f  across packages: the two sides in different packages, calls through interfaces
-//	x  shapes mapvet already handled: deferred ranges, RLock writes, goroutines in loops, AfterFunc, errgroup
+//	x  shapes mapvet already handled: deferred ranges, RLock writes, goroutines in a loop or beside their starter
 //
 // Labels mark the unsynchronized access or accesses, the go statements
 // and goroutine-starting calls (time.AfterFunc, errgroup.Group.Go, a helper

@@ -45,8 +45,8 @@ func (m *CacheManager[T]) Get(ctx context.Context, key string) (T, error) {
 		return v, err
 	}
 	m.entries[key] = &entry[T]{value: v, fetched: time.Now()}
-	time.AfterFunc(m.ttl, func() { // race: x the expiry callback runs on the timer's goroutine
-		delete(m.entries, key) // race: x deletes without m.mu while Get reads and writes the map under it
+	time.AfterFunc(m.ttl, func() { // race: a the expiry callback runs on the timer's goroutine
+		delete(m.entries, key) // race: a deletes without m.mu while Get reads and writes the map under it
 	})
 	return v, nil
 }

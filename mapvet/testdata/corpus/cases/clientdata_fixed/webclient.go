@@ -47,6 +47,29 @@ type WebClient struct {
 	data map[string]any
 }
 
+// NewWebClient returns a member of g that sends messages with send.
+func NewWebClient(g *Group, id, username string, send func([]byte) error) *WebClient {
+	c := &WebClient{id: id, username: username, group: g, send: send, data: make(map[string]any)}
+	g.mu.Lock()
+	if g.clients == nil {
+		g.clients = make(map[string]Client)
+	}
+	g.clients[id] = c
+	g.mu.Unlock()
+	return c
+}
+
+// ReadLoop handles the client's messages until the channel is closed.
+func (c *WebClient) ReadLoop(msgs <-chan []byte) {
+	for msg := range msgs {
+		var m userAction
+		if err := json.Unmarshal(msg, &m); err != nil {
+			continue
+		}
+		c.handleUserAction(m)
+	}
+}
+
 // ID returns the client's ID.
 func (c *WebClient) ID() string { return c.id }
 

@@ -43,7 +43,7 @@ func (t *CacheTable) Add(key any, lifeSpan time.Duration, data any) *CacheItem {
 	expDur := t.cleanupInterval
 	t.Unlock()
 	if lifeSpan > 0 && (expDur == 0 || lifeSpan < expDur) {
-		t.expirationCheck() // race: x the scan ranges t.items without the lock
+		t.expirationCheck() // race: a the scan ranges t.items without the lock
 	}
 	return item
 }
@@ -70,7 +70,7 @@ func (t *CacheTable) expirationCheck() {
 
 	now := time.Now()
 	smallestDuration := time.Duration(0)
-	for key, item := range t.items { // race: x ranges t.items without t's lock; Add writes it under the lock
+	for key, item := range t.items { // race: a ranges t.items without t's lock; Add writes it under the lock
 		item.RLock()
 		lifeSpan, accessedOn := item.lifeSpan, item.accessedOn
 		item.RUnlock()
@@ -87,8 +87,8 @@ func (t *CacheTable) expirationCheck() {
 	t.Lock()
 	t.cleanupInterval = smallestDuration
 	if smallestDuration > 0 {
-		t.cleanupTimer = time.AfterFunc(smallestDuration, func() { // race: x the timer's callback runs the unlocked expiration check on its own goroutine
-			go t.expirationCheck() // race: x the callback's goroutine runs the unlocked scan
+		t.cleanupTimer = time.AfterFunc(smallestDuration, func() { // race: a the timer's callback runs the unlocked expiration check on its own goroutine
+			go t.expirationCheck() // race: a the callback's goroutine runs the unlocked scan
 		})
 	}
 	t.Unlock()

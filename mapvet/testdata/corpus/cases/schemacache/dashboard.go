@@ -41,11 +41,11 @@ type Dashboard struct {
 func LoadDashboard(ctx context.Context, db *orm.DB) (*Dashboard, error) {
 	var d Dashboard
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { // race: x errgroup goroutines query the same model; the schema cache shares a half-parsed schema between them
-		return db.Find(ctx, &d.Newest, "created_at > now() - interval '1 day'") // race: x Find parses and caches the schema the other goroutine reads
+	g.Go(func() error { // race: f errgroup goroutines query the same model; the schema cache shares a half-parsed schema between them
+		return db.Find(ctx, &d.Newest, "created_at > now() - interval '1 day'") // race: f Find parses and caches the schema the other goroutine reads
 	})
-	g.Go(func() error { // race: x errgroup goroutines query the same model; the schema cache shares a half-parsed schema between them
-		return db.Find(ctx, &d.Top, "id IN (SELECT user_id FROM orders GROUP BY user_id ORDER BY sum(total) DESC LIMIT 10)", "Orders") // race: x Find reads the relations of a schema the other goroutine is parsing
+	g.Go(func() error { // race: f errgroup goroutines query the same model; the schema cache shares a half-parsed schema between them
+		return db.Find(ctx, &d.Top, "id IN (SELECT user_id FROM orders GROUP BY user_id ORDER BY sum(total) DESC LIMIT 10)", "Orders") // race: f Find reads the relations of a schema the other goroutine is parsing
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err

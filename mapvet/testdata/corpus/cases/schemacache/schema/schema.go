@@ -91,11 +91,11 @@ func (s *Schema) parseRelation(f *Field) {
 	if f.FieldType.Kind() == reflect.Slice {
 		rel.Type = "has_many"
 	}
-	s.Relationships.Relations[f.Name] = rel // race: x written after the schema was published in the cache, while other queries read it
+	s.Relationships.Relations[f.Name] = rel // race: f written after the schema was published in the cache, while other queries read it
 }
 
 // Relation returns the relationship through field name.
 func (s *Schema) Relation(name string) (*Relationship, bool) {
-	rel, ok := s.Relationships.Relations[name] // race: x read by a query that found the half-parsed schema in the cache
+	rel, ok := s.Relationships.Relations[name] // race: f read by a query that found the half-parsed schema in the cache
 	return rel, ok
 }
