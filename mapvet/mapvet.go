@@ -8,6 +8,7 @@
 //	deferaccess   deferred code that touches a map a goroutine may still write
 //	rlockwrite    map writes while only RWMutex.RLock is held
 //	sharedmap     maps used by several goroutines with no lock or join
+//	guardedby     map accesses without the lock that guards the map
 //	rangeinsert   inserts into a map during a range over it
 //	mapvetignore  //mapvet:ignore directives without a check or a reason
 //
@@ -23,6 +24,7 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/deferaccess"
 	"github.com/mapsafe/mapsafe/mapvet/directive"
+	"github.com/mapsafe/mapsafe/mapvet/guardedby"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/rangeinsert"
@@ -61,6 +63,7 @@ var checks = []struct {
 	{deferaccess.Info, deferaccess.New, true},
 	{rlockwrite.Info, rlockwrite.New, true},
 	{sharedmap.Info, sharedmap.New, true},
+	{guardedby.Info, guardedby.New, true},
 	{rangeinsert.Info, func(*analysis.Analyzer) *analysis.Analyzer { return rangeinsert.Analyzer }, false},
 	{directive.Info, func(*analysis.Analyzer) *analysis.Analyzer { return directive.Analyzer }, false},
 }

@@ -161,6 +161,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 			a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
 			a.sum.Waits = append(a.sum.Waits, ci.sum.Waits...)
 			a.sum.Recvs = append(a.sum.Recvs, ci.sum.Recvs...)
+			a.recordCalls(st, ci.sum.Calls)
 		}
 		for _, h := range ci.sum.Acquires {
 			st.locks = st.locks.With(h)
@@ -171,6 +172,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 		st.running = st.running.minus(a.joinedBy(ci.sum.Waits, ci.sum.Recvs))
 	}
 	if rec {
+		a.recordCalls(st, a.dyn[instr])
 		for _, op := range ops.MapOps(instr) {
 			for _, acc := range a.access(op, st.locks) {
 				acc.Here = st.locks
@@ -181,6 +183,16 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	}
 	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
 		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
+}
+
+// recordCalls adds dynamic calls made at this point to the summary, with
+// the locks held and the path conditions here.
+func (a *funcAnalysis) recordCalls(st *state, dcs []DynCall) {
+	for _, dc := range dcs {
+		dc.Locks = st.locks.Union(dc.Locks)
+		dc.Nils = unionOf(dc.Nils, st.nils)
+		a.sum.Calls = append(a.sum.Calls, dc)
 	}
 }
 
@@ -324,7 +336,7 @@ func (a *funcAnalysis) recordAll() {
 			// A function that starts a goroutine and is called in a loop
 			// often keeps one instance at a time itself (a flag, a
 			// channel); its own summary says whether instances overlap.
-			if !g.Spawned() {
+			if !g.Spawned() || g.RunsValue {
 				g.Siblings = true
 			}
 			continue
@@ -368,6 +380,7 @@ func (a *funcAnalysis) recordAll() {
 	}
 
 	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
+	a.sum.Calls = portableCalls(a.sum.Calls)
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -386,8 +399,9 @@ func (a *funcAnalysis) recordAll() {
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)
+			sp.Calls = portableCalls(sp.Calls)
 			switch {
-			case len(sp.Accesses) == 0:
+			case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
 			case len(a.sum.Spawns) >= a.e.limits.Spawns:
 				a.e.caps.Spawns++
 			default:
@@ -398,6 +412,7 @@ func (a *funcAnalysis) recordAll() {
 	// A function none of whose paths returns (it exits, panics or loops
 	// forever) ends its callers' paths too. One that recovers may return.
 	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
+	a.returns()
 	a.res.Goroutines = a.gs
 	a.res.Defers = a.ds
 	a.res.Summary = a.sum

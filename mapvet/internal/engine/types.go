@@ -54,12 +54,20 @@ type Summary struct {
 	Acquires LockSet   // locks it holds when it returns that it took itself
 	Releases []ref.Ref // locks it releases that it did not take
 	Spawns   []*Goroutine
-	NoReturn bool // no path returns (it exits, panics or loops forever)
+	Calls    []DynCall // calls of function values it was given (dyncall.go)
+	NoReturn bool      // no path returns (it exits, panics or loops forever)
+
+	// Returns gives, for each result, the Refs it may be when all are
+	// known and portable (a method returning its receiver's map field);
+	// nil otherwise. ReturnKeys gives the results' TypeKeys likewise.
+	// (returns.go)
+	Returns    [][]ref.Ref
+	ReturnKeys []ref.TypeKey
 }
 
 func (s *Summary) empty() bool {
 	return len(s.Accesses) == 0 && len(s.Dones) == 0 && len(s.Sends) == 0 && len(s.Waits) == 0 &&
-		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && !s.NoReturn
+		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn && len(s.Returns) == 0
 }
 
 // Goroutine is a function started on another goroutine, with its effects
@@ -75,9 +83,14 @@ type Goroutine struct {
 	Dones    []ref.Ref
 	Sends    []ref.Ref
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
-	Siblings bool      // another instance from the same start may run at the same time
-	Origin   string    // the function whose go statement (or AfterFunc, ...) started it
-	Overlaps []int     // indexes of other goroutines of the function that may run at the same time
+	Calls    []DynCall // function values it calls that are not known yet
+	// RunsValue: the goroutine runs a function value the analysed function
+	// passed (a goroutine helper such as g.Run(func() {...})): each call
+	// starts another, so calls in a loop run side by side.
+	RunsValue bool
+	Siblings  bool   // another instance from the same start may run at the same time
+	Origin    string // the function whose go statement (or AfterFunc, ...) started it
+	Overlaps  []int  // indexes of other goroutines of the function that may run at the same time
 }
 
 // Spawned reports whether a function the analysed one calls started g.

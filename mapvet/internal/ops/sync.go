@@ -119,6 +119,8 @@ const (
 	ErrgroupGo                         // (*errgroup.Group).Go(f)
 	ErrgroupTryGo                      // (*errgroup.Group).TryGo(f)
 	WaitGroupGo                        // (*sync.WaitGroup).Go(f)
+	HTTPHandler                        // a net/http handler: entry.go
+	GRPCMethod                         // a gRPC service method: entry.go
 )
 
 // String is the API that starts the goroutine, as a Go programmer writes it.
@@ -134,6 +136,10 @@ func (k StartKind) String() string {
 		return "errgroup.Group.TryGo"
 	case WaitGroupGo:
 		return "sync.WaitGroup.Go"
+	case HTTPHandler:
+		return "net/http handler"
+	case GRPCMethod:
+		return "gRPC method"
 	}
 	return "?"
 }
@@ -142,6 +148,7 @@ func (k StartKind) String() string {
 type Start struct {
 	Kind  StartKind
 	Fn    *ssa.Function // the function that runs (nil when not known statically)
+	Value ssa.Value     // the function value that runs, when Fn is nil (a parameter, a field, ...)
 	Binds []ssa.Value   // Fn's free variables, when it is a closure
 	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
 	Group ssa.Value     // the WaitGroup or errgroup.Group whose Wait joins it
@@ -169,6 +176,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s.Fn, s.Binds = funcValue(c.Value)
 		s.Args = c.Args
+		if s.Fn == nil {
+			s.Value = c.Value
+		}
 		return s
 	case *ssa.Call:
 		fn := in.Common().StaticCallee()
@@ -181,6 +191,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s := &Start{Kind: sf.kind, Pos: in.Pos()}
 		s.Fn, s.Binds = funcValue(in.Call.Args[sf.fn])
+		if s.Fn == nil {
+			s.Value = in.Call.Args[sf.fn]
+		}
 		if sf.group >= 0 {
 			s.Group = in.Call.Args[sf.group]
 		}
@@ -204,6 +217,10 @@ func funcValue(v ssa.Value) (*ssa.Function, []ssa.Value) {
 	}
 	return nil, nil
 }
+
+// FuncValue returns the function a func-typed value calls, and its
+// bindings when it is a closure (nil when it is not known here).
+func FuncValue(v ssa.Value) (*ssa.Function, []ssa.Value) { return funcValue(v) }
 
 // Callee returns the function a call instruction calls statically, with the
 // closure bindings when it calls a closure literal directly, or nil.
