@@ -32,11 +32,15 @@
 //
 // Labels mark the unsynchronized access or accesses, the go statements
 // and goroutine-starting calls (time.AfterFunc, errgroup.Group.Go, a helper
-// that runs a closure) that start a racing goroutine, and the calls through
-// which a racing side reaches the access. All the labeled lines of a case
-// form one group: the case is found when the primary position of any
-// finding is on one of them. Accesses that hold the right lock are not
-// labeled; a finding there is listed as off-label, for a reader to judge.
+// that runs a closure) that start a racing goroutine, the registrations of
+// concurrent entry points (ServeMux.HandleFunc, a gRPC Register call), and
+// the calls through which a racing side reaches the access (an exported
+// method calling the unexported helper that holds the racy access). All
+// the labeled lines of a case form one group: the case is found when the
+// primary position of any finding is on one of them. Accesses that hold
+// the right lock are not labeled; a finding there is listed as off-label,
+// for a reader to judge. docs/mapvet-corpus.md lists every finding, so
+// that a reader can also check that a case was found for the right reason.
 // Twins have no labels: every finding in a twin, and every finding outside
 // the cases (in lib/), is a false positive.
 //

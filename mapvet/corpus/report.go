@@ -224,6 +224,18 @@ func (r *Results) Markdown(run Run) []byte {
 	}
 	p("\n")
 
+	var hits []Finding
+	for _, cr := range r.Cases {
+		hits = append(hits, cr.Hits...)
+	}
+	if len(hits) > 0 {
+		p("## Findings on labeled lines\n\n")
+		p("The findings that count a case as found, for a reader to check that each names the case's race.\n\n")
+		for _, f := range hits {
+			p("- `%s`: %s\n", f.Key(), f.Message)
+		}
+		p("\n")
+	}
 	if fps := r.FalsePositives(); len(fps) > 0 {
 		p("## False positives\n\n")
 		for _, f := range fps {

@@ -47,7 +47,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.Writers[wid] = &DataWriter{Archive: r.URL.Query().Get("archive-name")} // race: b concurrent requests write s.Writers
 		fmt.Fprintf(w, `{"data":%d}`, wid)
 	case r.URL.Path == "/dynamic_chunk" && r.Method == http.MethodPost:
-		dw := s.writer(w, r)
+		dw := s.writer(w, r) // race: b reads s.Writers through writer while other requests write it
 		if dw == nil {
 			return
 		}
@@ -60,7 +60,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dw.Chunks = append(dw.Chunks, buf.Bytes())
 		dw.Size += n
 	case r.URL.Path == "/dynamic_close" && r.Method == http.MethodPost:
-		dw := s.writer(w, r)
+		dw := s.writer(w, r) // race: b reads s.Writers through writer while other requests write it
 		if dw == nil {
 			return
 		}

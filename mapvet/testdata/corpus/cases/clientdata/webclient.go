@@ -113,10 +113,10 @@ func (c *WebClient) handleUserAction(m userAction) {
 		for k, v := range m.Value {
 			c.SetData(k, v)
 		}
-		data := c.Data()
+		data := c.Data()            // race: c gets the guarded map itself
 		go func(clients []Client) { // race: c the goroutine pushes the map Data returned while later setdata actions write it
 			for _, cc := range clients {
-				_ = cc.PushClient(c.group.Name, "change", c.id, c.username, data)
+				_ = cc.PushClient(c.group.Name, "change", c.id, c.username, data) // race: c encodes the escaped map on the push goroutine
 			}
 		}(c.group.Clients(c.id))
 	}

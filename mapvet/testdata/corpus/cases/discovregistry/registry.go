@@ -78,7 +78,7 @@ func (c *cluster) Monitor(ctx context.Context, key string, l UpdateListener) {
 		return
 	}
 	c.watchGroup.Run(func() { // race: b Run starts the watch loop in a go statement; its handler reads c.listeners without c.lock
-		c.watch(ctx, key)
+		c.watch(ctx, key) // race: b the watch goroutine reaches the unlocked read through watch
 	})
 }
 
@@ -92,7 +92,7 @@ func (c *cluster) watch(ctx context.Context, key string) {
 			if !ok {
 				return
 			}
-			c.handleWatchEvents(key, evs)
+			c.handleWatchEvents(key, evs) // race: b the watch loop reaches the unlocked read
 		}
 	}
 }
@@ -137,5 +137,5 @@ func (r *Registry) Monitor(ctx context.Context, endpoints string, w Watcher, key
 		r.clusters[endpoints] = c
 	}
 	r.lock.Unlock()
-	c.Monitor(ctx, key, l)
+	c.Monitor(ctx, key, l) // race: b Monitor leaves a watch goroutine running that reads c.listeners without c.lock
 }

@@ -48,7 +48,7 @@ func InstrumentHandlerCounter(counter CounterVec, code, method bool, next http.H
 	return func(w http.ResponseWriter, r *http.Request) {
 		d := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(d, r)
-		l := labels(code, method, r.Method, d.status)
+		l := labels(code, method, r.Method, d.status) // race: c gets the shared map that the loop below writes
 		for label, resolve := range o.extraLabelsFromCtx {
 			l[label] = resolve(r.Context()) // race: c writes the map labels returned, which is the shared emptyLabels when code and method are off
 		}

@@ -36,9 +36,9 @@ func newStore() *store {
 func NewMux() *http.ServeMux {
 	s := newStore()
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/push", s.push)
-	mux.HandleFunc("GET /api/events", s.list)
-	mux.HandleFunc("GET /api/stats", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /api/push", s.push)                                        // race: b registers a handler that net/http runs concurrently and that writes the store
+	mux.HandleFunc("GET /api/events", s.list)                                       // race: b registers a handler that ranges the store while pushes write it
+	mux.HandleFunc("GET /api/stats", func(w http.ResponseWriter, r *http.Request) { // race: b registers a handler that ranges the counters while pushes write them
 		stats := map[string]map[string]int{"priority": {}, "rule": {}}
 		for p, n := range s.byPriority { // race: b ranges s.byPriority while push handlers write it
 			stats["priority"][p] = n

@@ -30,7 +30,7 @@ type DB struct {
 
 // New returns a node fed by the gossip layer's events.
 func New(events <-chan routingtable.Event, partitions int) *DB {
-	return &DB{rt: routingtable.New(events), partitions: partitions}
+	return &DB{rt: routingtable.New(events), partitions: partitions} // race: a New leaves the event loop running that writes the members
 }
 
 // Stats reports the cluster members; clients call it at any time.

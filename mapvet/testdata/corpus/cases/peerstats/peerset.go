@@ -91,7 +91,7 @@ type NetworkServer struct {
 func (s *NetworkServer) GetNetworkInfo(ctx context.Context, _ struct{}) ([]PeerInfo, error) {
 	var infos []PeerInfo
 	for _, id := range s.peers.PeerIDs() {
-		p := s.peers.GetPeer(id)
+		p := s.peers.GetPeer(id) // race: c gets the set's own peer, whose counter maps escape the lock
 		info := PeerInfo{ID: p.ID, Moniker: p.Moniker, Received: map[string]int64{}, Sent: map[string]int64{}}
 		for t, n := range p.ReceivedMessages { // race: c ranges the peer's counters without the peer set's lock while the network increments them
 			info.Received[t] = n

@@ -51,14 +51,14 @@ type httpStreamHandler struct {
 func Serve(netConn net.Conn, frames <-chan spdy.Frame, pod string, fwd PortForwarder, timeout time.Duration) {
 	streams := make(chan *spdy.Stream, 4)
 	h := &httpStreamHandler{
-		conn:                  spdy.NewConnection(netConn, frames, streams),
+		conn:                  spdy.NewConnection(netConn, frames, streams), // race: e NewConnection leaves the serve loop running that writes the stream map
 		streamChan:            streams,
 		streamPairs:           make(map[string]*streamPair),
 		streamCreationTimeout: timeout,
 		pod:                   pod,
 		forwarder:             fwd,
 	}
-	h.run()
+	h.run() // race: e run starts the monitor goroutines that format h.conn
 }
 
 func (h *httpStreamHandler) getStreamPair(requestID string) (*streamPair, bool) {

@@ -71,7 +71,7 @@ func NewApp(routes []*Route) *App {
 }
 
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	m, err := a.Router.Match(r)
+	m, err := a.Router.Match(r) // race: b every request goroutine calls Match through the Router interface
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

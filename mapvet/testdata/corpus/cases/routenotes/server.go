@@ -60,7 +60,7 @@ func serialize(point *routeguidepb.Point) string {
 
 // NewServer registers a route guide service on s.
 func NewServer(s *grpcish.Server, features []*routeguidepb.Feature) {
-	routeguidepb.RegisterRouteGuideServer(s, &routeGuideServer{
+	routeguidepb.RegisterRouteGuideServer(s, &routeGuideServer{ // race: b registers the service whose streams the server runs concurrently
 		savedFeatures: features,
 		routeNotes:    make(map[string][]*routeguidepb.RouteNote),
 	})

@@ -41,7 +41,7 @@ func (s *Scheduler) AddWithID(id string, t *Task) error {
 		return fmt.Errorf("task %q already exists", id)
 	}
 	s.tasks[id] = t
-	s.schedule(id, t)
+	s.schedule(id, t) // race: c schedule starts the timer whose callback deletes tasks
 	return nil
 }
 

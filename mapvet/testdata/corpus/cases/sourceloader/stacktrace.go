@@ -90,7 +90,7 @@ func NewStacktrace(skip, context int) []Frame {
 func CaptureErrors(errs <-chan error, report func(error, []Frame)) {
 	for err := range errs {
 		go func() { // race: d capture goroutines load sources concurrently
-			report(err, NewStacktrace(0, 3))
+			report(err, NewStacktrace(0, 3)) // race: d each capture goroutine loads sources through the copied-mutex loader
 		}()
 	}
 }

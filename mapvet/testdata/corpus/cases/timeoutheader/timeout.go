@@ -93,7 +93,7 @@ func New(opts ...Option) web.HandlerFunc {
 					panicChan <- p
 				}
 			}()
-			t.handler(c)
+			t.handler(c) // race: f the handler, a function value, renders through the context the timeout path also uses
 			finish <- struct{}{}
 		}()
 		timer := time.NewTimer(t.timeout)

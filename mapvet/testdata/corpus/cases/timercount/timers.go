@@ -52,7 +52,7 @@ func (i *Timers) Create(t *Timer) {
 	i.timers[key] = t
 	i.lock.Unlock()
 	if !existed {
-		i.updateActiveTimersCount(t.ActorType, 1)
+		i.updateActiveTimersCount(t.ActorType, 1) // race: a Create reaches the unlocked index
 	}
 	time.AfterFunc(time.Until(t.DueTime), func() { i.due <- t })
 }
@@ -65,7 +65,7 @@ func (i *Timers) Delete(actorType, actorID, name string) {
 	delete(i.timers, key)
 	i.lock.Unlock()
 	if existed {
-		i.updateActiveTimersCount(actorType, -1)
+		i.updateActiveTimersCount(actorType, -1) // race: a Delete reaches the unlocked index
 	}
 }
 
@@ -88,7 +88,7 @@ func (i *Timers) Run(ctx context.Context) {
 		case t := <-i.due:
 			_ = t.Callback(ctx)
 			if t.Period == 0 {
-				i.Delete(t.ActorType, t.ActorID, t.Name)
+				i.Delete(t.ActorType, t.ActorID, t.Name) // race: a the processor loop reaches the unlocked index through Delete
 				continue
 			}
 			t.DueTime = t.DueTime.Add(t.Period)

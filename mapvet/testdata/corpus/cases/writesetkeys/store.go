@@ -50,7 +50,7 @@ func (s *Store) GetAllWritesetKeys() map[int][]string {
 // CollectIteratorItems returns the keys in [start, end) written by the
 // transactions before index.
 func (s *Store) CollectIteratorItems(index int, start, end string) []string {
-	keys := s.GetAllWritesetKeys()
+	keys := s.GetAllWritesetKeys() // race: c gets the guarded map and reads it after the lock is gone
 	seen := make(map[string]bool)
 	var items []string
 	for i := 0; i < index; i++ {

@@ -80,7 +80,7 @@ func (e *Entry) log(lv Level, msg string) {
 	hooks := append([]Hook(nil), l.hooks[lv]...)
 	l.mu.Unlock()
 	for _, h := range hooks {
-		if err := h.Fire(ent); err != nil {
+		if err := h.Fire(ent); err != nil { // race: f the logger calls Fire through the Hook interface on every logging goroutine
 			fmt.Fprintf(l.out, "failed to fire hook: %v\n", err)
 		}
 	}

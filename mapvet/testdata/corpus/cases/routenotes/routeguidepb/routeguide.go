@@ -55,7 +55,7 @@ func getFeatureHandler(srv any, ctx context.Context, dec func(any) error) (any, 
 }
 
 func routeChatHandler(srv any, stream grpcish.ServerStream) error {
-	return srv.(RouteGuideServer).RouteChat(&routeGuideRouteChatServer{stream})
+	return srv.(RouteGuideServer).RouteChat(&routeGuideRouteChatServer{stream}) // race: b the generated handler calls RouteChat on every stream's goroutine
 }
 
 type routeGuideRouteChatServer struct {
