@@ -10,8 +10,10 @@
 // is the same code with the fix's shape (the lock held, a copy made under
 // the lock, a sync.Map, ...). A case may put the two sides of a race in
 // subpackages of its directory; everything under cases/<name>/ belongs to
-// the case and everything under cases/<name>_fixed/ to the twin. lib/ holds
-// stand-ins for libraries (a minimal gRPC server) shared by several cases.
+// the case and everything under cases/<name>_fixed/ to the twin. lib/grpc
+// is a local module that stands in for google.golang.org/grpc (go.mod
+// replaces the real module with it), so that the gRPC cases import the
+// real path as the code they are modeled on does.
 //
 // A line of a case where a finding must land ends with a label:
 //

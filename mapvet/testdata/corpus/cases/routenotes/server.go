@@ -13,7 +13,7 @@ import (
 	"io"
 
 	"corpus/cases/routenotes/routeguidepb"
-	"corpus/lib/grpcish"
+	"google.golang.org/grpc"
 )
 
 type routeGuideServer struct {
@@ -59,7 +59,7 @@ func serialize(point *routeguidepb.Point) string {
 }
 
 // NewServer registers a route guide service on s.
-func NewServer(s *grpcish.Server, features []*routeguidepb.Feature) {
+func NewServer(s grpc.ServiceRegistrar, features []*routeguidepb.Feature) {
 	routeguidepb.RegisterRouteGuideServer(s, &routeGuideServer{ // race: b registers the service whose streams the server runs concurrently
 		savedFeatures: features,
 		routeNotes:    make(map[string][]*routeguidepb.RouteNote),

@@ -12,7 +12,7 @@ import (
 	"sync"
 
 	"corpus/cases/routenotes_fixed/routeguidepb"
-	"corpus/lib/grpcish"
+	"google.golang.org/grpc"
 )
 
 type routeGuideServer struct {
@@ -62,7 +62,7 @@ func serialize(point *routeguidepb.Point) string {
 }
 
 // NewServer registers a route guide service on s.
-func NewServer(s *grpcish.Server, features []*routeguidepb.Feature) {
+func NewServer(s grpc.ServiceRegistrar, features []*routeguidepb.Feature) {
 	routeguidepb.RegisterRouteGuideServer(s, &routeGuideServer{
 		savedFeatures: features,
 		routeNotes:    make(map[string][]*routeguidepb.RouteNote),

@@ -7,7 +7,7 @@ package routeguidepb
 import (
 	"context"
 
-	"corpus/lib/grpcish"
+	"google.golang.org/grpc"
 )
 
 // Point is a latitude-longitude pair in E7 representation.
@@ -32,7 +32,7 @@ type RouteNote struct {
 type RouteGuide_RouteChatServer interface {
 	Send(*RouteNote) error
 	Recv() (*RouteNote, error)
-	grpcish.ServerStream
+	grpc.ServerStream
 }
 
 // RouteGuideServer is the service implementation.
@@ -42,7 +42,7 @@ type RouteGuideServer interface {
 }
 
 // RegisterRouteGuideServer registers srv with s.
-func RegisterRouteGuideServer(s *grpcish.Server, srv RouteGuideServer) {
+func RegisterRouteGuideServer(s grpc.ServiceRegistrar, srv RouteGuideServer) {
 	s.RegisterService(&routeGuideServiceDesc, srv)
 }
 
@@ -54,12 +54,12 @@ func getFeatureHandler(srv any, ctx context.Context, dec func(any) error) (any, 
 	return srv.(RouteGuideServer).GetFeature(ctx, in)
 }
 
-func routeChatHandler(srv any, stream grpcish.ServerStream) error {
+func routeChatHandler(srv any, stream grpc.ServerStream) error {
 	return srv.(RouteGuideServer).RouteChat(&routeGuideRouteChatServer{stream})
 }
 
 type routeGuideRouteChatServer struct {
-	grpcish.ServerStream
+	grpc.ServerStream
 }
 
 func (x *routeGuideRouteChatServer) Send(m *RouteNote) error {
@@ -74,13 +74,13 @@ func (x *routeGuideRouteChatServer) Recv() (*RouteNote, error) {
 	return m, nil
 }
 
-var routeGuideServiceDesc = grpcish.ServiceDesc{
+var routeGuideServiceDesc = grpc.ServiceDesc{
 	ServiceName: "routeguide.RouteGuide",
 	HandlerType: (*RouteGuideServer)(nil),
-	Methods: []grpcish.MethodDesc{
+	Methods: []grpc.MethodDesc{
 		{MethodName: "GetFeature", Handler: getFeatureHandler},
 	},
-	Streams: []grpcish.StreamDesc{
+	Streams: []grpc.StreamDesc{
 		{StreamName: "RouteChat", Handler: routeChatHandler, ServerStreams: true, ClientStreams: true},
 	},
 }

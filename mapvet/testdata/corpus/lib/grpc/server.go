@@ -1,10 +1,12 @@
-// Package grpcish is a minimal stand-in for the server side of
-// google.golang.org/grpc, enough for the corpus's gRPC cases without a
-// dependency on the real module: generated code registers a ServiceDesc
-// whose handlers call the implementation's methods, and the server runs
-// every incoming call on a goroutine of its own, as grpc-go does. Two calls
-// of the same service may therefore run at the same time.
-package grpcish
+// Package grpc is a minimal stand-in for the server side of
+// google.golang.org/grpc, which the corpus module gets through a replace
+// directive instead of the real module: the cases import the real path, as
+// the code they are modeled on does, and nothing is downloaded. Generated
+// code registers a ServiceDesc through a ServiceRegistrar, whose handlers
+// call the implementation's methods, and the server runs every incoming
+// call on a goroutine of its own, as grpc-go does. Two calls of the same
+// service may therefore run at the same time.
+package grpc
 
 import (
 	"context"
@@ -65,6 +67,12 @@ type service struct {
 	streams map[string]*StreamDesc
 }
 
+// ServiceRegistrar registers services; generated Register functions take
+// one.
+type ServiceRegistrar interface {
+	RegisterService(sd *ServiceDesc, impl any)
+}
+
 // Server dispatches calls to registered services.
 type Server struct {
 	mu       sync.Mutex
@@ -82,7 +90,7 @@ func (s *Server) RegisterService(sd *ServiceDesc, impl any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.serving {
-		panic(fmt.Sprintf("grpcish: RegisterService(%q) after Serve", sd.ServiceName))
+		panic(fmt.Sprintf("grpc: RegisterService(%q) after Serve", sd.ServiceName))
 	}
 	svc := &service{impl: impl, methods: map[string]*MethodDesc{}, streams: map[string]*StreamDesc{}}
 	for i := range sd.Methods {
@@ -103,7 +111,7 @@ func (s *Server) Serve(calls <-chan *Call) error {
 	for c := range calls {
 		go s.handle(c)
 	}
-	return errors.New("grpcish: transport closed")
+	return errors.New("grpc: transport closed")
 }
 
 func (s *Server) handle(c *Call) {
@@ -113,7 +121,7 @@ func (s *Server) handle(c *Call) {
 	s.mu.Unlock()
 	if !ok || svc == nil {
 		if c.Reply != nil {
-			c.Reply(nil, fmt.Errorf("grpcish: unknown service %q", name))
+			c.Reply(nil, fmt.Errorf("grpc: unknown service %q", name))
 		}
 		return
 	}
@@ -127,6 +135,6 @@ func (s *Server) handle(c *Call) {
 		return
 	}
 	if c.Reply != nil {
-		c.Reply(nil, fmt.Errorf("grpcish: unknown method %q", c.FullMethod))
+		c.Reply(nil, fmt.Errorf("grpc: unknown method %q", c.FullMethod))
 	}
 }
