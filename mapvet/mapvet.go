@@ -9,6 +9,7 @@
 //	rlockwrite    map writes while only RWMutex.RLock is held
 //	sharedmap     maps used by several goroutines with no lock or join
 //	guardedby     map accesses without the lock that guards the map
+//	copiedowner   maps shared by copies of their owner with mutexes of their own
 //	rangeinsert   inserts into a map during a range over it
 //	mapvetignore  //mapvet:ignore directives without a check or a reason
 //
@@ -22,6 +23,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mapsafe/mapsafe/mapvet/copiedowner"
 	"github.com/mapsafe/mapsafe/mapvet/deferaccess"
 	"github.com/mapsafe/mapsafe/mapvet/directive"
 	"github.com/mapsafe/mapsafe/mapvet/guardedby"
@@ -64,6 +66,7 @@ var checks = []struct {
 	{rlockwrite.Info, rlockwrite.New, true},
 	{sharedmap.Info, sharedmap.New, true},
 	{guardedby.Info, guardedby.New, true},
+	{copiedowner.Info, copiedowner.New, true},
 	{rangeinsert.Info, func(*analysis.Analyzer) *analysis.Analyzer { return rangeinsert.Analyzer }, false},
 	{directive.Info, func(*analysis.Analyzer) *analysis.Analyzer { return directive.Analyzer }, false},
 }

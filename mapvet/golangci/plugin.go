@@ -18,7 +18,7 @@
 //	      mapvet:
 //	        type: module
 //	        settings:
-//	          checks: [deferaccess, rlockwrite, sharedmap, guardedby, rangeinsert]
+//	          checks: [deferaccess, rlockwrite, sharedmap, guardedby, copiedowner, rangeinsert]
 //
 // checks is optional (default: the default checks).
 package golangci

@@ -300,7 +300,15 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
 	key := a.e.typeKeyOf(op.Map)
 	refs := a.e.refsOf(op.Map)
-	if a.detached(op.Map) {
+	switch {
+	case op.Path != "": // a map field of a printed or encoded value
+		key = ref.FieldKey(op.Owner, op.Field)
+		var in []ref.Ref
+		for _, r := range refs {
+			in = append(in, r.Append(op.Path))
+		}
+		refs = in
+	case a.detached(op.Map):
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
 	for _, r := range refs {

@@ -347,6 +347,11 @@ func structOf(t types.Type) *types.Struct {
 // through have different Refs. It is empty when neither applies.
 type TypeKey string
 
+// FieldKey returns the TypeKey of field f of the struct type owner.
+func FieldKey(owner types.Type, f string) TypeKey {
+	return TypeKey(ownerName(owner) + "." + f)
+}
+
 // TypeKeyOf returns the TypeKey of the location v was loaded from.
 func TypeKeyOf(v ssa.Value) TypeKey {
 	return TypeKey(typeKey(v, 0, map[ssa.Value]bool{}))
