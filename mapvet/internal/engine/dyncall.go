@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -251,6 +253,7 @@ func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
 	if len(out) > maxInvokeTargets {
 		return nil
 	}
+	slices.SortFunc(out, func(x, y *ssa.Function) int { return cmp.Compare(x.Pos(), y.Pos()) })
 	return out
 }
 
