@@ -1,0 +1,113 @@
+package crash
+
+import (
+	"path"
+	"strings"
+
+	"github.com/mapsafe/mapsafe/mapvet/crash/crashlog"
+	"golang.org/x/tools/go/ssa"
+)
+
+// User code. A frame is user code when its function belongs to a package
+// outside the standard library: package main, a package loaded from
+// source here (a module may be named without a dot, "racer/cache"), or a
+// path whose first element has a dot. The runtime (runtime.mapassign,
+// internal/runtime/maps.fatal) and the rest of the standard library
+// (maps.Copy, encoding/json, fmt, net/http, testing) are not: the first
+// user frame of the goroutine that reported the crash is the line of the
+// program that made the access, possibly through a library call (maps.Copy,
+// json.Marshal, fmt.Sprint) that package ops knows touches the map.
+
+// userFrame is a frame of the crash mapped to the source.
+type userFrame struct {
+	crashlog.Frame
+	index int           // in the goroutine's frames; -1 for a created-by frame
+	file  string        // the local file, "" when the frame is not in the loaded packages
+	fn    *ssa.Function // the innermost source function at the line, nil if none
+}
+
+// isStd reports whether a frame's package is in the standard library.
+func (p *program) isStd(f crashlog.Frame) bool {
+	pkg := f.Pkg
+	if pkg == "main" || p.pkgPaths()[pkg] {
+		return false
+	}
+	first, _, _ := strings.Cut(pkg, "/")
+	return !strings.Contains(first, ".")
+}
+
+// pkgPaths returns the import paths of the packages built from source.
+func (p *program) pkgPaths() map[string]bool {
+	if p.paths == nil {
+		p.paths = map[string]bool{}
+		for _, sp := range p.srcPkgs {
+			p.paths[sp.pkg.Pkg.Path()] = true
+		}
+	}
+	return p.paths
+}
+
+// userFrames returns g's frames outside the standard library, innermost
+// first, mapped to the source.
+func (p *program) userFrames(g *crashlog.Goroutine) []userFrame {
+	var out []userFrame
+	for i, f := range g.Frames {
+		if p.isStd(f) {
+			continue
+		}
+		out = append(out, p.mapFrame(f, i))
+	}
+	return out
+}
+
+// createdBy returns the user frame of g's go statement, if it has one in
+// user code.
+func (p *program) createdBy(g *crashlog.Goroutine) (userFrame, bool) {
+	if g.CreatedBy == nil || p.isStd(*g.CreatedBy) {
+		return userFrame{}, false
+	}
+	return p.mapFrame(*g.CreatedBy, -1), true
+}
+
+func (p *program) mapFrame(f crashlog.Frame, i int) userFrame {
+	uf := userFrame{Frame: f, index: i, file: p.localFile(f)}
+	if uf.file != "" {
+		uf.fn = p.funcAt(uf.file, f.Line)
+	}
+	return uf
+}
+
+// localFile finds the loaded file a frame's file is: the one with the
+// same base name and the longest common path suffix, in a package whose
+// path is the frame's (package main's functions are printed as "main.f").
+// The binary may have been built elsewhere, or with -trimpath, so the
+// paths themselves need not match.
+func (p *program) localFile(f crashlog.Frame) string {
+	key := f.Pkg + "\x00" + f.File
+	if l, ok := p.local[key]; ok {
+		return l
+	}
+	best, bestLen := "", -1
+	for _, cand := range p.byBase[path.Base(f.File)] {
+		ff := p.files[cand]
+		pkg := ff.pkg.pkg.Pkg
+		if f.Pkg != pkg.Path() && !(f.Pkg == "main" && pkg.Name() == "main") {
+			continue
+		}
+		if n := commonSuffix(cand, f.File); n > bestLen {
+			best, bestLen = cand, n
+		}
+	}
+	p.local[key] = best
+	return best
+}
+
+// commonSuffix counts the path elements two paths end with.
+func commonSuffix(a, b string) int {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[len(as)-1-n] == bs[len(bs)-1-n] {
+		n++
+	}
+	return n
+}
