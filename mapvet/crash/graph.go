@@ -26,15 +26,15 @@ import (
 type entryKind uint8
 
 const (
-	entryUnknown entryKind = iota // no caller in the loaded packages
-	entryMain                     // the main goroutine
-	entryInit                     // package initialization (the main goroutine, before main)
-	entryGo                       // a go statement
-	entryAfterFunc                // a time.AfterFunc callback
-	entryErrgroup                 // errgroup.Group.Go
-	entryWaitGroup                // sync.WaitGroup.Go
-	entryHandler                  // a net/http handler: one goroutine per request
-	entryTest                     // a test, benchmark or fuzz function
+	entryUnknown   entryKind = iota // no caller in the loaded packages
+	entryMain                       // the main goroutine
+	entryInit                       // package initialization (the main goroutine, before main)
+	entryGo                         // a go statement
+	entryAfterFunc                  // a time.AfterFunc callback
+	entryErrgroup                   // errgroup.Group.Go
+	entryWaitGroup                  // sync.WaitGroup.Go
+	entryHandler                    // a net/http handler: one goroutine per request
+	entryTest                       // a test, benchmark or fuzz function
 )
 
 // entry is a place where a goroutine that reaches a function begins.

@@ -60,10 +60,10 @@ type Candidate struct {
 	Access
 	// Concurrent is "yes" when the candidate may run at the same time as
 	// the crashing access, "no" when it cannot, "unknown" otherwise.
-	Concurrent string      `json:"concurrent"`
-	Self       bool        `json:"self,omitempty"` // the crashing line itself, on another goroutine
-	Entries    []Entry     `json:"entries,omitempty"`
-	Seen       []Sighting  `json:"goroutines,omitempty"`
+	Concurrent string     `json:"concurrent"`
+	Self       bool       `json:"self,omitempty"` // the crashing line itself, on another goroutine
+	Entries    []Entry    `json:"entries,omitempty"`
+	Seen       []Sighting `json:"goroutines,omitempty"`
 }
 
 // Entry is a place where a goroutine that reaches the candidate begins.
@@ -78,7 +78,7 @@ type Entry struct {
 type Sighting struct {
 	ID          int    `json:"id"`
 	State       string `json:"state"`
-	Posn        string `json:"posn"` // its frame there; the go statement for Unavailable
+	Posn        string `json:"posn"`                  // its frame there; the go statement for Unavailable
 	Exact       bool   `json:"exact,omitempty"`       // at the candidate's line
 	InMapCode   bool   `json:"in_map_code,omitempty"` // inside the runtime's map code from that line
 	Unavailable bool   `json:"unavailable,omitempty"`

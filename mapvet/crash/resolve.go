@@ -37,7 +37,7 @@ type site struct {
 	// with the locks held on the crash's own path.
 	id    identity
 	at    access
-	entry []entry // where the crashing goroutine began; empty when unknown
+	entry []entry                // where the crashing goroutine began; empty when unknown
 	stack map[*ssa.Function]bool // the functions of the crashing goroutine's user frames
 	// note says how far the walk got when it stopped at a parameter.
 	note string
@@ -53,10 +53,10 @@ type identity struct {
 // fatalKinds maps the runtime's map fatal errors to the kind of access the
 // goroutine that reported it was making.
 var fatalKinds = map[string]ops.Kind{
-	"concurrent map writes":                ops.Write,
-	"concurrent map read and map write":    ops.Read,
+	"concurrent map writes":                  ops.Write,
+	"concurrent map read and map write":      ops.Read,
 	"concurrent map iteration and map write": ops.Iterate,
-	"concurrent map clone and map write":   ops.Clone,
+	"concurrent map clone and map write":     ops.Clone,
 }
 
 // fatalKind returns the kind of access that reported a crash, false when

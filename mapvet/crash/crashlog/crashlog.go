@@ -4,28 +4,28 @@
 // A crash reaches a log in many wrappings. Parse undoes them in three
 // passes, then hands each crash to panicparse's parser:
 //
-//	input ──▶ unwrap JSON lines ──▶ find crashes ──▶ strip each crash's prefix ──▶ panicparse
-//	          {"log":"...\n"}       "fatal error: "  "2024-05-01T10:00:00Z stderr F "
-//	          {"MESSAGE":"..."}     "panic: "
+//		input ──▶ unwrap JSON lines ──▶ find crashes ──▶ strip each crash's prefix ──▶ panicparse
+//		          {"log":"...\n"}       "fatal error: "  "2024-05-01T10:00:00Z stderr F "
+//		          {"MESSAGE":"..."}     "panic: "
 //
-//  1. JSON lines (a container runtime's json-file log, journalctl -o json,
-//     a log shipper's export): the field that holds the crash text is found
-//     on the first record that contains a crash ("log", "MESSAGE",
-//     "textPayload", a nested "jsonPayload.message", ...), and every record
-//     is replaced by the lines of that field; records without it (other
-//     streams' metadata) are dropped.
-//  2. A crash starts at a line that contains "fatal error: " or "panic: "
-//     and is followed, within a few lines, by a goroutine header. Two fatal
-//     messages printed back to back by two goroutines that failed together
-//     belong to one crash. A crash runs to the start of the next one.
-//  3. The text before "fatal error: " on the crash's first line is the log
-//     prefix (a timestamp, a stream name, a logger's fields). It becomes a
-//     pattern, digit runs matching any digits and space runs any spaces, so
-//     that "10:00:00.1Z" and "10:00:01.123Z" both match; every line of the
-//     crash loses the text the pattern matches. A line that does not match
-//     is another writer's line interleaved with the crash, and is dropped.
-//     When no line after the first matches, the logger prefixed only the
-//     first line of a multi-line message, and the lines are taken as they are.
+//	 1. JSON lines (a container runtime's json-file log, journalctl -o json,
+//	    a log shipper's export): the field that holds the crash text is found
+//	    on the first record that contains a crash ("log", "MESSAGE",
+//	    "textPayload", a nested "jsonPayload.message", ...), and every record
+//	    is replaced by the lines of that field; records without it (other
+//	    streams' metadata) are dropped.
+//	 2. A crash starts at a line that contains "fatal error: " or "panic: "
+//	    and is followed, within a few lines, by a goroutine header. Two fatal
+//	    messages printed back to back by two goroutines that failed together
+//	    belong to one crash. A crash runs to the start of the next one.
+//	 3. The text before "fatal error: " on the crash's first line is the log
+//	    prefix (a timestamp, a stream name, a logger's fields). It becomes a
+//	    pattern, digit runs matching any digits and space runs any spaces, so
+//	    that "10:00:00.1Z" and "10:00:01.123Z" both match; every line of the
+//	    crash loses the text the pattern matches. A line that does not match
+//	    is another writer's line interleaved with the crash, and is dropped.
+//	    When no line after the first matches, the logger prefixed only the
+//	    first line of a multi-line message, and the lines are taken as they are.
 //
 // Loggers also mangle whitespace: a goroutine header that lost the blank
 // line before it gets it back, and a file line that lost its leading tab
