@@ -140,8 +140,22 @@ func (a *analysis) access(fn *ssa.Function, acc engine.Access) access {
 	return access{
 		fn: fn, ref: acc.Ref, key: key, kind: acc.Kind, verb: acc.Verb,
 		op: acc.OpPos, at: acc.Pos, g: -1, d: -1,
-		locks: locksOf(acc.Locks), fresh: acc.Fresh,
+		locks: locksOf(acc.Locks), fresh: acc.Fresh && madeHere(acc.Ref),
 	}
+}
+
+// madeHere narrows the engine's Fresh to maps the function makes itself,
+// or that sit in a composite literal it allocates: a struct parameter
+// copied by value is an allocation of the function too, but its map is
+// the caller's.
+func madeHere(r ref.Ref) bool {
+	switch v := r.Value.(type) {
+	case *ssa.MakeMap:
+		return true
+	case *ssa.Alloc:
+		return v.Comment == "complit"
+	}
+	return false
 }
 
 func locksOf(ls engine.LockSet) []lock {

@@ -82,6 +82,12 @@ func (p *program) callGraph() *graph {
 	for fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
+				if sub := subtest(instr); sub != nil {
+					// t.Run's function runs on a goroutine of its own; with
+					// t.Parallel, at the same time as its siblings.
+					g.started[origin(sub)] = append(g.started[origin(sub)], entry{kind: entryTest, pos: instr.Pos(), fn: origin(sub), from: origin(fn), multi: true})
+					continue
+				}
 				started, k := startOf(instr)
 				if started == nil || k == goStmt {
 					continue
@@ -159,6 +165,37 @@ func (g *graph) entries(fn *ssa.Function) []entry {
 	}
 	g.cache[fn] = out
 	return out
+}
+
+// subtest returns the function a call of (*testing.T).Run or
+// (*testing.B).Run (or B.RunParallel) runs, when it is known statically.
+func subtest(instr ssa.Instruction) *ssa.Function {
+	call, ok := instr.(*ssa.Call)
+	if !ok {
+		return nil
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return nil
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return nil
+	}
+	switch obj.FullName() {
+	case "(*testing.T).Run", "(*testing.B).Run", "(*testing.B).RunParallel":
+	default:
+		return nil
+	}
+	arg := call.Call.Args[len(call.Call.Args)-1]
+	switch v := arg.(type) {
+	case *ssa.MakeClosure:
+		fn, _ := v.Fn.(*ssa.Function)
+		return fn
+	case *ssa.Function:
+		return v
+	}
+	return nil
 }
 
 // rootKind reports whether fn is where a goroutine begins by its role:

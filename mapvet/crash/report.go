@@ -339,6 +339,9 @@ func (an *analysis) entryWord(e entry) string {
 	case entryHandler:
 		return "the net/http handler " + funcName(e.fn) + " (a goroutine per request)"
 	case entryTest:
+		if e.from != nil {
+			return "the subtests started at " + at
+		}
 		return "test " + e.fn.Name()
 	}
 	return "callers of " + funcName(e.fn) + " outside these packages"
@@ -471,7 +474,11 @@ func assignedName(n ast.Node, pos token.Pos) string {
 		return ""
 	}
 	at := func(e ast.Expr) bool {
-		switch x := ast.Unparen(e).(type) {
+		e = ast.Unparen(e)
+		if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			e = ast.Unparen(u.X)
+		}
+		switch x := e.(type) {
 		case *ast.CallExpr:
 			return x.Lparen == pos
 		case *ast.CompositeLit:

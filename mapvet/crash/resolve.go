@@ -136,6 +136,12 @@ func (an *analysis) walk(s *site, frames []userFrame) {
 			s.id, s.at = identity{key: cur.key}, cur
 			return
 		}
+		if key := an.p.returnedKey(cur.ref); key != "" {
+			// A map a getter returned (often after unlocking): the
+			// field it returns.
+			cur.key = key
+			continue
+		}
 		if cur.ref.Kind == ref.Local || cur.ref.Kind == ref.Global {
 			s.id, s.at = identity{root: cur.fn, ref: cur.ref}, cur
 			return
@@ -198,6 +204,47 @@ func (an *analysis) contextAt(fn *ssa.Function, line int, op token.Pos, started 
 	return access{}, false
 }
 
+// returnedKey returns the type-level key of the map a function call
+// returned, when r is that result itself and every return of the callee
+// gives a field or global with the same key: `for k := range c.Items()`
+// where Items returns c.items.
+func (p *program) returnedKey(r ref.Ref) string {
+	if r.Kind != ref.Local || strings.Trim(r.Path, "*&") != "" {
+		return ""
+	}
+	idx := 0
+	v := r.Value
+	if x, ok := v.(*ssa.Extract); ok {
+		v, idx = x.Tuple, x.Index
+	}
+	call, ok := v.(*ssa.Call)
+	if !ok {
+		return ""
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil || len(callee.Blocks) == 0 {
+		return ""
+	}
+	key := ""
+	for _, b := range callee.Blocks {
+		if b == callee.Recover {
+			continue // returns the results after a recovered panic
+		}
+		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+		if !ok || idx >= len(ret.Results) {
+			continue
+		}
+		for _, rr := range ref.Of(ret.Results[idx]) {
+			k := p.refKey(rr, callee)
+			if k == "" || key != "" && k != key {
+				return ""
+			}
+			key = k
+		}
+	}
+	return key
+}
+
 // deferredIn finds op among the accesses of fn's deferred calls.
 func (an *analysis) deferredIn(fn *ssa.Function, op token.Pos) (access, bool) {
 	for _, acc := range an.info(fn).accs {
@@ -209,12 +256,27 @@ func (an *analysis) deferredIn(fn *ssa.Function, op token.Pos) (access, bool) {
 }
 
 // boundAt names a closure's access through a free variable in the terms
-// of the function that made the closure.
+// of the function that made the closure: as the goroutine it starts there
+// (or the deferred call, or the call) when the engine followed it, else
+// through the closure's bindings.
 func (an *analysis) boundAt(cur access) (access, bool) {
 	fn := cur.fn
 	parent := fn.Parent()
 	if parent == nil {
 		return access{}, false
+	}
+	var best *access
+	for _, acc := range an.info(parent).accs {
+		if acc.op != cur.op || acc.own {
+			continue
+		}
+		if best == nil || acc.g >= 0 && best.g < 0 {
+			a := acc
+			best = &a
+		}
+	}
+	if best != nil {
+		return *best, true
 	}
 	for _, b := range parent.Blocks {
 		for _, instr := range b.Instrs {
