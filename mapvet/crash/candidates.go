@@ -60,6 +60,10 @@ type candidate struct {
 	locks []lock        // held on every path seen (a must-set)
 	fresh bool          // only ever on a map or struct its function just allocated
 	self  bool          // the crashing access itself (another goroutine running the same line)
+	// ordered is set when the only goroutine that reaches it makes it
+	// while the crashing goroutine is not running (before its go
+	// statement, after a join).
+	ordered bool
 
 	conc    concurrency
 	why     entry // the entry that makes it concurrent (or the one that does not), when known
@@ -270,7 +274,7 @@ func rank(s *site, c *candidate) tier {
 	if c.kind != ops.Write {
 		return tierOther
 	}
-	if len(c.seen) > 0 {
+	if strongSeen(c) {
 		return tierSeen
 	}
 	if c.fresh || c.conc == concNo || excludes(s.at.locks, c.locks) {
@@ -280,6 +284,24 @@ func rank(s *site, c *candidate) tier {
 		return tierLikely
 	}
 	return tierPossible
+}
+
+// strongSeen reports whether a goroutine of the dump was writing, or about
+// to write, when the program died: at the write's line, inside the map
+// code, running elsewhere in the writer's function, or on another thread
+// (started by one of the write's go statements). A goroutine blocked
+// somewhere else in the function (a channel, a select, a sleep) was not.
+func strongSeen(c *candidate) bool {
+	for _, w := range c.seen {
+		if w.strong() {
+			return true
+		}
+	}
+	return false
+}
+
+func (w sighting) strong() bool {
+	return w.exact || w.inMap || w.start || w.g.State == "running" || w.g.State == "runnable"
 }
 
 func exactSeen(c *candidate) bool {
@@ -358,6 +380,10 @@ func (an *analysis) judgeEntries(s *site, c *candidate) {
 		if same && !e.multi {
 			continue
 		}
+		if an.beforeOrAfter(s, c, e) {
+			c.ordered = true
+			continue
+		}
 		// Prefer a goroutine the crashing goroutine started itself: the
 		// other side of the crash is most often its sibling.
 		if c.conc != concYes || s.onStack(e.from) && !s.onStack(c.why.from) {
@@ -367,10 +393,34 @@ func (an *analysis) judgeEntries(s *site, c *candidate) {
 	if c.conc == concYes {
 		return
 	}
-	if len(s.entry) > 0 {
+	if len(s.entry) > 0 || c.ordered {
 		c.conc = concNo
 		c.why = c.entries[0]
 	}
+}
+
+// beforeOrAfter reports whether the engine shows that the goroutine
+// beginning at e makes the candidate's access only while the crashing
+// goroutine is not running: e begins in the function whose go statement
+// started the crashing goroutine (main, say), that function runs once,
+// and none of its paths to the access has that goroutine running (the
+// write fills the map before the go statement, or after a join).
+func (an *analysis) beforeOrAfter(s *site, c *candidate, e entry) bool {
+	S := s.spawner
+	if S == nil || s.spawned < 0 || e.fn != origin(S) || !once(S) {
+		return false
+	}
+	seen := false
+	for _, x := range c.ctxs {
+		if x.fn != S || x.g >= 0 || x.d >= 0 {
+			continue
+		}
+		seen = true
+		if contains(x.running, s.spawned) {
+			return false
+		}
+	}
+	return seen
 }
 
 // sameEntry reports whether e is one of the crashing goroutine's entries.

@@ -95,17 +95,7 @@ flags:`)
 		return err
 	}
 	p.dir = *dir
-	an := p.analyze()
-	var reports []*Report
-	var failed []string
-	for _, c := range crashes {
-		r, err := an.explain(c, *n)
-		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s: crash at line %d: %v", name, c.Line, err))
-			continue
-		}
-		reports = append(reports, r)
-	}
+	reports, failed := p.analyze().explainAll(name, crashes, *n)
 	if *jsonOut {
 		err = writeJSON(env.Stdout, reports)
 	} else {
@@ -190,6 +180,22 @@ func fromTest(crashes []*crashlog.Crash) bool {
 		}
 	}
 	return false
+}
+
+// explainAll explains each crash; the crashes it cannot explain come
+// back as messages naming the log and the crash's line.
+func (an *analysis) explainAll(name string, crashes []*crashlog.Crash, n int) ([]*Report, []string) {
+	var reports []*Report
+	var failed []string
+	for _, c := range crashes {
+		r, err := an.explain(c, n)
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("%s: crash at line %d: %v", name, c.Line, err))
+			continue
+		}
+		reports = append(reports, r)
+	}
+	return reports, failed
 }
 
 // explain resolves one crash and ranks its candidates.

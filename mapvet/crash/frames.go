@@ -72,9 +72,50 @@ func (p *program) createdBy(g *crashlog.Goroutine) (userFrame, bool) {
 func (p *program) mapFrame(f crashlog.Frame, i int) userFrame {
 	uf := userFrame{Frame: f, index: i, file: p.localFile(f)}
 	if uf.file != "" {
-		uf.fn = p.funcAt(uf.file, f.Line)
+		uf.fn = p.funcAtDepth(uf.file, f.Line, literalDepth(f.Func))
 	}
 	return uf
+}
+
+// literalDepth returns how deep in function literals a function of a
+// stack is, from the runtime's name: "main.main" 0, "main.main.func1" 1,
+// "pkg.(*T).m.func2.1" 2. The compiler's wrappers for go and defer
+// statements ("main.main.gowrap1") are not literals: they run at the line
+// of their statement, in the function that holds it.
+func literalDepth(name string) int {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	parts := strings.Split(name, ".")
+	var run []string // the trailing funcN and N parts, right to left
+	for i := len(parts) - 1; i > 0; i-- {
+		part := parts[i]
+		if strings.HasPrefix(part, "gowrap") || strings.HasPrefix(part, "deferwrap") {
+			continue
+		}
+		if !isDigits(part) && !(strings.HasPrefix(part, "func") && isDigits(part[len("func"):])) {
+			break
+		}
+		run = append(run, part)
+	}
+	// "pkg.init.0" numbers init functions, not literals: a run starts at
+	// a funcN.
+	for len(run) > 0 && isDigits(run[len(run)-1]) {
+		run = run[:len(run)-1]
+	}
+	return len(run)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // localFile finds the loaded file a frame's file is: the one with the

@@ -82,11 +82,17 @@ func (an *analysis) match(c *crashlog.Crash, cands []*candidate) {
 	}
 }
 
-// matchStart matches a goroutine whose stack is unavailable by the go
-// statement that started it.
+// matchStart matches a goroutine whose stack is unavailable by what
+// started it: one of the write's go statements, or the library that
+// starts the kind of goroutine the write is reached from (net/http's
+// server for a handler, the time package for an AfterFunc callback, ...).
 func (an *analysis) matchStart(g *crashlog.Goroutine, cands []*candidate) {
+	if g.CreatedBy == nil {
+		return
+	}
+	kind, byLibrary := starterKinds[g.CreatedBy.Func]
 	cb, ok := an.p.createdBy(g)
-	if !ok || cb.file == "" {
+	if !byLibrary && (!ok || cb.file == "") {
 		return
 	}
 	for _, cd := range cands {
@@ -94,15 +100,30 @@ func (an *analysis) matchStart(g *crashlog.Goroutine, cands []*candidate) {
 			continue
 		}
 		for _, e := range an.p.callGraph().entries(cd.fn) {
-			if e.kind != entryGo {
-				continue
+			match := byLibrary && e.kind == kind
+			if !byLibrary && e.kind == entryGo {
+				pe := an.p.fset.Position(e.pos)
+				match = pe.Filename == cb.file && pe.Line == cb.Line
 			}
-			if pe := an.p.fset.Position(e.pos); pe.Filename == cb.file && pe.Line == cb.Line {
-				cd.seen = append(cd.seen, sighting{g: g, frame: cb.Frame, start: true})
+			if match {
+				cd.seen = append(cd.seen, sighting{g: g, frame: *g.CreatedBy, start: true})
 				break
 			}
 		}
 	}
+}
+
+// starterKinds are the library functions whose "created by" frame says
+// what kind of goroutine it is.
+var starterKinds = map[string]entryKind{
+	"net/http.(*Server).Serve":                  entryHandler,
+	"time.goFunc":                               entryAfterFunc,
+	"testing.(*T).Run":                          entryTest,
+	"testing.(*B).Run":                          entryTest,
+	"sync.(*WaitGroup).Go":                      entryWaitGroup,
+	"golang.org/x/sync/errgroup.(*Group).Go":    entryErrgroup,
+	"golang.org/x/sync/errgroup.(*Group).TryGo": entryErrgroup,
+	"golang.org/x/sync/errgroup.(*Group).add":   entryErrgroup,
 }
 
 // isMapRuntime reports whether a frame is the runtime's map code

@@ -263,6 +263,42 @@ func (p *program) funcAt(file string, line int) *ssa.Function {
 	return best
 }
 
+// funcAtDepth returns the innermost function spanning line of file that
+// is depth function literals deep, or the innermost one when none is: a
+// call's line may also start a function literal (`go func() {`,
+// `sort.Slice(s, func(i, j int) bool {`), and the frame is the outer
+// function's.
+func (p *program) funcAtDepth(file string, line, depth int) *ssa.Function {
+	ff := p.files[file]
+	if ff == nil {
+		return nil
+	}
+	var best *ssa.Function
+	bestSpan := 0
+	for _, fn := range ff.funcs {
+		start, end := p.lines(fn)
+		if line < start || line > end || litDepth(fn) != depth {
+			continue
+		}
+		if span := end - start; best == nil || span <= bestSpan {
+			best, bestSpan = fn, span
+		}
+	}
+	if best == nil {
+		return p.funcAt(file, line)
+	}
+	return best
+}
+
+func litDepth(fn *ssa.Function) int {
+	n := 0
+	for fn.Parent() != nil {
+		fn = fn.Parent()
+		n++
+	}
+	return n
+}
+
 // lines returns the first and last line of fn's declaration.
 func (p *program) lines(fn *ssa.Function) (int, int) {
 	syn := fn.Syntax()

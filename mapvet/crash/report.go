@@ -204,12 +204,18 @@ func (an *analysis) candidatePhrase(s *site, cd *candidate, out Candidate) strin
 	var b strings.Builder
 	what := fmt.Sprintf("%s in %s", opPhrase(cd.kind, cd.verb, out.Map), out.Func)
 	locks := an.lockContrast(s.at.locks, cd.locks)
-	if len(cd.seen) > 0 && cd.kind == ops.Write {
+	if strongSeen(cd) && cd.kind == ops.Write {
 		w := cd.seen[0]
+		for _, x := range cd.seen {
+			if x.strong() {
+				w = x
+				break
+			}
+		}
 		switch {
 		case w.start:
-			fmt.Fprintf(&b, "goroutine %d was running on another thread when the program died (its stack is not in the dump); it was started at %s, which reaches this %s, %s",
-				w.g.ID, an.remotePosn(w.frame), what, locks)
+			fmt.Fprintf(&b, "goroutine %d was running on another thread when the program died (its stack is not in the dump); it was started by %s at %s, which reaches this %s, %s",
+				w.g.ID, w.frame.Func, an.remotePosn(w.frame), what, locks)
 		case w.inMap:
 			fmt.Fprintf(&b, "goroutine %d was inside this %s when the program died (in the runtime's map code), %s", w.g.ID, what, locks)
 		case w.exact:
@@ -238,6 +244,8 @@ func (an *analysis) candidatePhrase(s *site, cd *candidate, out Candidate) strin
 		fmt.Fprintf(&b, "; may run while %s runs", an.goroutineWord(s.id.root, cd.whyEng))
 	case cd.conc == concYes:
 		fmt.Fprintf(&b, "; reached from %s", an.entryWord(cd.why))
+	case cd.conc == concNo && cd.ordered:
+		b.WriteString("; made while the goroutine that crashed is not running (before its go statement or after a join)")
 	case cd.conc == concNo && len(s.entry) > 0 && s.id.key != "":
 		b.WriteString("; reached only from the goroutine that crashed")
 	case cd.conc == concNo:

@@ -39,6 +39,11 @@ type site struct {
 	at    access
 	entry []entry                // where the crashing goroutine began; empty when unknown
 	stack map[*ssa.Function]bool // the functions of the crashing goroutine's user frames
+	// spawner is the function whose go statement started the crashing
+	// goroutine, and spawned that goroutine's index among its goroutines
+	// (-1 when not known).
+	spawner *ssa.Function
+	spawned int
 	// note says how far the walk got when it stopped at a parameter.
 	note string
 }
@@ -98,8 +103,9 @@ func (an *analysis) resolve(c *crashlog.Crash, kind ops.Kind) (*site, error) {
 			s.stack[origin(f.fn)] = true
 		}
 	}
-	an.walk(s, frames)
-	s.entry = an.crashEntry(g, frames)
+	an.walk(s, c, frames)
+	s.spawned = -1
+	s.entry = an.crashEntry(s, g, frames)
 	return s, nil
 }
 
@@ -127,11 +133,19 @@ func (an *analysis) opAt(f userFrame, kind ops.Kind) (access, bool) {
 	return access{}, false
 }
 
-// walk goes up the crash stack until the map has an identity.
-func (an *analysis) walk(s *site, frames []userFrame) {
+// maxSteps bounds the walk up the stack (closures nest, frames repeat).
+const maxSteps = 64
+
+// walk goes up the crash stack until the map has an identity. Past the
+// go statement that started the crashing goroutine, it goes on up the
+// stack of the goroutine that ran it, when the dump has it
+// (GOTRACEBACK=all) and that goroutine is still in the function.
+func (an *analysis) walk(s *site, c *crashlog.Crash, frames []userFrame) {
 	cur := s.acc
 	k := 0
-	for {
+	g := s.g
+	started := false // g's go statement has been read
+	for range maxSteps {
 		if cur.key != "" {
 			s.id, s.at = identity{key: cur.key}, cur
 			return
@@ -146,21 +160,47 @@ func (an *analysis) walk(s *site, frames []userFrame) {
 			s.id, s.at = identity{root: cur.fn, ref: cur.ref}, cur
 			return
 		}
-		next, nk, ok := an.up(s.g, frames, k, cur)
-		if !ok {
-			s.id, s.at = identity{root: cur.fn, ref: cur.ref}, cur
-			s.note = fmt.Sprintf("the map is %s of %s, and the crash stack does not show the caller that passed it", paramWord(cur.ref), funcName(cur.fn))
-			return
+		next, nk, ok := an.up(g, frames, k, cur, &started)
+		if !ok && started {
+			if cg, cf, ck := an.creatorFrame(c, g, cur.fn); cg != nil {
+				g, frames, k, started = cg, cf, ck, false
+				continue
+			}
+		}
+		if !ok || next.fn == cur.fn && next.ref == cur.ref {
+			break
 		}
 		cur, k = next, nk
 	}
+	s.id, s.at = identity{root: cur.fn, ref: cur.ref}, cur
+	s.note = fmt.Sprintf("the map is %s of %s, and the crash stack does not show the caller that passed it", paramWord(cur.ref), funcName(cur.fn))
+}
+
+// creatorFrame finds, in the dump, the goroutine that started g and its
+// frame in fn.
+func (an *analysis) creatorFrame(c *crashlog.Crash, g *crashlog.Goroutine, fn *ssa.Function) (*crashlog.Goroutine, []userFrame, int) {
+	if g.CreatorID == 0 {
+		return nil, nil, 0
+	}
+	for _, cg := range c.Goroutines {
+		if cg.ID != g.CreatorID {
+			continue
+		}
+		frames := an.p.userFrames(cg)
+		for i, f := range frames {
+			if f.fn == fn {
+				return cg, frames, i
+			}
+		}
+	}
+	return nil, nil, 0
 }
 
 // up names cur (an access through a parameter or free variable of the
 // function of frames[k]) one level up: in the caller at its frame, in the
-// function whose go statement started the goroutine, or where the closure
-// was made.
-func (an *analysis) up(g *crashlog.Goroutine, frames []userFrame, k int, cur access) (access, int, bool) {
+// function whose go statement started the goroutine (once), or where the
+// closure was made.
+func (an *analysis) up(g *crashlog.Goroutine, frames []userFrame, k int, cur access, started *bool) (access, int, bool) {
 	p := an.p
 	if k+1 < len(frames) {
 		f := frames[k+1]
@@ -174,15 +214,16 @@ func (an *analysis) up(g *crashlog.Goroutine, frames []userFrame, k int, cur acc
 				return acc, k + 1, true
 			}
 		}
-	} else if cb, ok := p.createdBy(g); ok && cb.fn != nil {
+	} else if cb, ok := p.createdBy(g); ok && cb.fn != nil && !*started {
+		*started = true
 		if acc, ok := an.contextAt(cb.fn, cb.Line, cur.op, true); ok {
 			return acc, len(frames), true
 		}
 	}
 	if cur.ref.Kind == ref.FreeVar {
 		if acc, ok := an.boundAt(cur); ok {
-			// The closure's frame is gone; stay at k, whose caller is not
-			// the closure's creator.
+			// The closure's frame is gone; what called it is not the
+			// closure's creator.
 			return acc, len(frames), true
 		}
 	}
@@ -304,7 +345,7 @@ func (an *analysis) boundAt(cur access) (access, bool) {
 // crashEntry returns where the crashing goroutine began: the go statement
 // of its created-by frame, the entries of its outermost user function when
 // a library started it, the main goroutine when nothing created it.
-func (an *analysis) crashEntry(g *crashlog.Goroutine, frames []userFrame) []entry {
+func (an *analysis) crashEntry(s *site, g *crashlog.Goroutine, frames []userFrame) []entry {
 	p := an.p
 	if g.CreatedBy == nil {
 		if g.Elided || len(g.Frames) == 0 {
@@ -320,6 +361,12 @@ func (an *analysis) crashEntry(g *crashlog.Goroutine, frames []userFrame) []entr
 	if cb, ok := p.createdBy(g); ok && cb.fn != nil {
 		if gs := goAt(cb.fn, p.fset, cb.Line); gs != nil {
 			multi := inLoop(gs.Block()) || !once(cb.fn)
+			s.spawner = cb.fn
+			for i, x := range an.info(cb.fn).gs {
+				if x.pos == gs.Pos() {
+					s.spawned = i
+				}
+			}
 			return []entry{{kind: entryGo, pos: gs.Pos(), fn: nil, multi: multi}}
 		}
 	}
