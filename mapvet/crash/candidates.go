@@ -118,6 +118,9 @@ func (an *analysis) candidates(s *site) []*candidate {
 		}
 		c.locks = mustLocks(c.ctxs)
 		c.self = c.pos == crashPos && c.kind == s.acc.kind
+		if c.pos == crashPos && c.kind != ops.Write {
+			continue // a read does not race with itself
+		}
 		kept = append(kept, c)
 	}
 	return kept

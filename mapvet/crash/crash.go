@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
@@ -51,7 +52,7 @@ func Main(env cli.Env, args []string) error {
 		logFile = fs.String("log", "", "read the crash from `file` (default: standard input)")
 		n       = fs.Int("n", 5, "print at most `n` candidates per crash")
 		tests   = fs.String("tests", "auto", "load test files: true, false, or auto (when the crash comes from a test binary)")
-		dir     = fs.String("C", "", "load the packages from `dir` instead of the current directory")
+		dir     = fs.String("C", "", "run in `dir`: the packages and the -log file are named relative to it")
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, `usage: mapvet crash [-json] [-log file] [-n n] packages...
@@ -81,7 +82,11 @@ flags:`)
 	if *tests != "auto" && *tests != "true" && *tests != "false" {
 		return cli.Usagef("crash: -tests must be true, false or auto")
 	}
-	name, data, err := readLog(env.Stdin, *logFile)
+	file := *logFile
+	if file != "" && *dir != "" && !filepath.IsAbs(file) {
+		file = filepath.Join(*dir, file) // as go -C: names on the command line are in dir
+	}
+	name, data, err := readLog(env.Stdin, file)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package crash
 
 import (
+	"go/types"
 	"path"
 	"strings"
 
@@ -129,11 +130,15 @@ func (p *program) localFile(f crashlog.Frame) string {
 		return l
 	}
 	best, bestLen := "", -1
+	top := topName(f.Pkg, f.Func)
 	for _, cand := range p.byBase[path.Base(f.File)] {
 		ff := p.files[cand]
 		pkg := ff.pkg.pkg.Pkg
 		if f.Pkg != pkg.Path() && !(f.Pkg == "main" && pkg.Name() == "main") {
 			continue
+		}
+		if !ff.declares(top) {
+			continue // another program's file of the same name
 		}
 		if n := commonSuffix(cand, f.File); n > bestLen {
 			best, bestLen = cand, n
@@ -141,6 +146,68 @@ func (p *program) localFile(f crashlog.Frame) string {
 	}
 	p.local[key] = best
 	return best
+}
+
+// topName returns the declared function a stack's function belongs to,
+// without its package, type arguments or literal suffixes:
+// "pkg.(*Cache[...]).refresh.func1" is "(*Cache).refresh".
+func topName(pkg, name string) string {
+	if strings.HasPrefix(name, pkg+".") {
+		name = name[len(pkg)+1:]
+	} else {
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			name = name[i+1:]
+		}
+		if i := strings.IndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+	}
+	name = strings.ReplaceAll(name, "[...]", "")
+	parts := strings.Split(name, ".")
+	if len(parts) > 1 && (strings.HasPrefix(parts[0], "(") || !isLiteralPart(parts[1])) {
+		return parts[0] + "." + parts[1] // a method
+	}
+	return parts[0]
+}
+
+// isLiteralPart reports whether a part of a runtime function name names a
+// function literal or a compiler wrapper rather than a method.
+func isLiteralPart(s string) bool {
+	return isDigits(s) || strings.HasPrefix(s, "func") && isDigits(s[len("func"):]) ||
+		strings.HasPrefix(s, "gowrap") || strings.HasPrefix(s, "deferwrap")
+}
+
+// declares reports whether the file declares the function named top (as
+// topName renders it).
+func (ff *fileFuncs) declares(top string) bool {
+	for _, fn := range ff.funcs {
+		if fn.Parent() == nil && topName("p", "p."+declName(fn)) == top {
+			return true
+		}
+	}
+	return top == "init" || strings.HasPrefix(top, "init") // init functions are numbered by the runtime
+}
+
+// declName renders a declared function as the runtime does, without its
+// package: "reader", "(*Cache).refresh", "Cache.Get".
+func declName(fn *ssa.Function) string {
+	recv := fn.Signature.Recv()
+	if recv == nil {
+		return fn.Name()
+	}
+	t := recv.Type()
+	star := ""
+	if p, ok := t.(*types.Pointer); ok {
+		star, t = "*", p.Elem()
+	}
+	name := types.TypeString(t, func(*types.Package) string { return "" })
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	if star != "" {
+		return "(*" + name + ")." + fn.Name()
+	}
+	return name + "." + fn.Name()
 }
 
 // commonSuffix counts the path elements two paths end with.

@@ -89,8 +89,9 @@ func (an *analysis) resolve(c *crashlog.Crash, kind ops.Kind) (*site, error) {
 	if f0.file == "" {
 		return nil, fmt.Errorf("the crash comes from %s at %s:%d, which is not in the packages given (a crash from another program, or a package missing from the list?)", f0.Func, f0.File, f0.Line)
 	}
-	if f0.fn == nil {
-		return nil, fmt.Errorf("%s:%d (%s) is not inside a function in the source: the source has changed since the binary was built", p.rel(f0.file), f0.Line, f0.Func)
+	if f0.fn == nil || topName(f0.Pkg, f0.Func) != topName("p", "p."+declName(outermost(f0.fn))) {
+		return nil, fmt.Errorf("%s:%d is not in %s in the source (%s): the source has changed since the binary was built",
+			p.rel(f0.file), f0.Line, topName(f0.Pkg, f0.Func), p.sourceLine(f0.file, f0.Line))
 	}
 	acc, ok := an.opAt(f0, kind)
 	if !ok {
@@ -378,6 +379,13 @@ func (an *analysis) crashEntry(s *site, g *crashlog.Goroutine, frames []userFram
 		}
 	}
 	return nil
+}
+
+func outermost(fn *ssa.Function) *ssa.Function {
+	for fn.Parent() != nil {
+		fn = fn.Parent()
+	}
+	return fn
 }
 
 // onStack reports whether fn is on the crashing goroutine's stack.

@@ -32,7 +32,7 @@ func parseSegment(s *segment, lines []line) (*Crash, error) {
 	}
 	var in io.Reader = strings.NewReader(s.text(lines))
 	for {
-		snap, suffix, err := stack.ScanSnapshot(in, io.Discard, scanOpts)
+		snap, suffix, err := scan(in)
 		if snap != nil {
 			for _, g := range snap.Goroutines {
 				c.Goroutines = append(c.Goroutines, convert(g))
@@ -60,6 +60,18 @@ func parseSegment(s *segment, lines []line) (*Crash, error) {
 		c.Truncated = true
 	}
 	return c, nil
+}
+
+// scan runs panicparse's scanner. panicparse v2.5.0 panics on some
+// malformed function names (a slice bound made negative by unescaping a
+// '%'); such a dump is an error, not a crash of mapvet.
+func scan(in io.Reader) (snap *stack.Snapshot, suffix []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			snap, suffix, err = nil, nil, fmt.Errorf("the goroutine dump is malformed (panicparse: %v)", r)
+		}
+	}()
+	return stack.ScanSnapshot(in, io.Discard, scanOpts)
 }
 
 func convert(g *stack.Goroutine) *Goroutine {

@@ -1,0 +1,123 @@
+package crash
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mapsafe/mapsafe/internal/cli"
+)
+
+// The logs in testdata/logs are real crashes of testdata/scenarios
+// programs (registry.txt under the default GOTRACEBACK, getter-all.txt
+// under GOTRACEBACK=all); testdata/lonely/crash.txt is written by hand.
+
+// runMain runs mapvet crash with args and returns its output and status.
+func runMain(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := Main(cli.Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb}, args)
+	code = cli.Code("mapvet", err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestMainFindsTheWriter(t *testing.T) {
+	stdout, stderr, code := runMain(t, "", "-C", "testdata/scenarios", "-log", "../logs/registry.txt", "./registry")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 2 ||
+		!strings.HasPrefix(lines[0], "registry/main.go:24:15: goroutine 1 crashed here with \"concurrent map read and map write\": read of codecs in lookup") ||
+		!strings.HasPrefix(lines[1], "registry/main.go:20:8: candidate 1: write to codecs in register, without a lock; reached from the goroutine started at registry/main.go:34") {
+		t.Errorf("output:\n%s", stdout)
+	}
+}
+
+func TestMainStdinAndJSON(t *testing.T) {
+	log, err := os.ReadFile("testdata/logs/getter-all.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runMain(t, string(log), "-json", "-n", "1", "-C", "testdata/scenarios", "./getter")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", code, stdout, stderr)
+	}
+	var out struct{ Crashes []Report }
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	r := out.Crashes[0]
+	if r.Map != "getter.Targets.byName" || r.Crash.Kind != "iteration" || len(r.Candidates) != 1 {
+		t.Errorf("report %+v", r)
+	}
+	c := r.Candidates[0]
+	if filepath.Base(c.File) != "main.go" || c.Kind != "write" || c.Func != "(*Targets).update" || len(c.Locks) != 1 || c.Locks[0].Name != "t.mu" {
+		t.Errorf("candidate 1 %+v", c)
+	}
+}
+
+func TestMainNoCandidates(t *testing.T) {
+	stdout, stderr, code := runMain(t, "", "-C", "testdata/lonely", "-log", "crash.txt", ".")
+	if code != 0 || !strings.Contains(stdout, "no other access to lonely.table found") {
+		t.Errorf("exit %d, want 0 and no candidate\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestMainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	registry, err := os.ReadFile("testdata/logs/registry.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(registry), "registry/main.go:24", "registry/main.go:17", 1)
+	nomap := strings.Replace(strings.Replace(string(registry), "registry/main.go:24", "registry/main.go:42", 1), "main.lookup(...)", "main.main()", 1)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty file", []string{"-log", write("empty.log", ""), "./registry"}, "empty.log: empty input"},
+		{"no crash", []string{"-log", write("quiet.log", "INFO listening on :8080\nINFO shutting down\n"), "./registry"}, "quiet.log: no Go crash found"},
+		{"not a map crash", []string{"-log", write("panic.log", "panic: runtime error: index out of range [5] with length 3\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/main.go:9 +0x1d\nexit status 2\n"), "./registry"},
+			"is not a map crash: \"panic: runtime error: index out of range [5] with length 3\""},
+		{"another program", []string{"-log", "../../crashlog/testdata/readwrite-single.txt", "./registry"},
+			"the crash comes from main.reader at /work/wt/crash/guard/testdata/racer/main.go:86, which is not in the packages given"},
+		{"source changed", []string{"-log", write("moved.log", moved), "./registry"}, "registry/main.go:17 is not in lookup in the source (`var codecs = map[string]func(string) string{}`): the source has changed"},
+		{"no map operation", []string{"-log", write("nomap.log", nomap), "./registry"}, "registry/main.go:42 holds no map read in the source (`n++`)"},
+		{"binary", []string{"-log", write("core", "\x7fELF\x02\x01\x01\x00\x00\x00"), "./registry"}, "core: binary data"},
+		{"missing log", []string{"-log", filepath.Join(dir, "nope.log"), "./registry"}, "nope.log: no such file or directory"},
+		{"packages that do not load", []string{"-log", "../logs/registry.txt", "./nosuchdir"}, "nosuchdir"},
+	} {
+		args := append([]string{"-C", "testdata/scenarios"}, tc.args...)
+		stdout, stderr, code := runMain(t, "", args...)
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1\n%s%s", tc.name, code, stdout, stderr)
+			continue
+		}
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: stderr %q, want it to contain %q", tc.name, stderr, tc.want)
+		}
+		if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 && tc.name != "packages that do not load" {
+			t.Errorf("%s: a %d-line error, want one line:\n%s", tc.name, n+1, stderr)
+		}
+	}
+}
+
+func TestMainUsage(t *testing.T) {
+	for _, args := range [][]string{{}, {"-n", "0", "."}, {"-tests", "maybe", "."}, {"-nosuchflag"}} {
+		if _, stderr, code := runMain(t, "", args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2\n%s", args, code, stderr)
+		}
+	}
+}
