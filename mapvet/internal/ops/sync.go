@@ -32,10 +32,6 @@ type SyncOp struct {
 	Pos  token.Pos
 }
 
-// Exclusive reports whether a lock operation of kind k takes the lock
-// exclusively.
-func (k SyncKind) Exclusive() bool { return k == Lock || k == TryLock }
-
 var syncMethods = map[string]SyncKind{
 	"(*sync.Mutex).Lock":                       Lock,
 	"(*sync.Mutex).Unlock":                     Unlock,
@@ -114,9 +110,37 @@ func isLocker(t types.Type) bool {
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" && n.Obj().Name() == "Locker"
 }
 
+// StartKind is how a function is started on another goroutine.
+type StartKind uint8
+
+const (
+	GoStmt        StartKind = iota + 1 // go f()
+	AfterFunc                          // time.AfterFunc(d, f)
+	ErrgroupGo                         // (*errgroup.Group).Go(f)
+	ErrgroupTryGo                      // (*errgroup.Group).TryGo(f)
+	WaitGroupGo                        // (*sync.WaitGroup).Go(f)
+)
+
+// String is the API that starts the goroutine, as a Go programmer writes it.
+func (k StartKind) String() string {
+	switch k {
+	case GoStmt:
+		return "go statement"
+	case AfterFunc:
+		return "time.AfterFunc"
+	case ErrgroupGo:
+		return "errgroup.Group.Go"
+	case ErrgroupTryGo:
+		return "errgroup.Group.TryGo"
+	case WaitGroupGo:
+		return "sync.WaitGroup.Go"
+	}
+	return "?"
+}
+
 // Start is a place where a function starts running on another goroutine.
 type Start struct {
-	How   string        // "go statement", "time.AfterFunc", "errgroup.Group.Go", "sync.WaitGroup.Go"
+	Kind  StartKind
 	Fn    *ssa.Function // the function that runs (nil when not known statically)
 	Binds []ssa.Value   // Fn's free variables, when it is a closure
 	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
@@ -125,20 +149,20 @@ type Start struct {
 }
 
 var startFuncs = map[string]struct {
-	how       string
+	kind      StartKind
 	fn, group int // argument indexes; group -1: none
 }{
-	"time.AfterFunc":                            {"time.AfterFunc", 1, -1},
-	"(*golang.org/x/sync/errgroup.Group).Go":    {"errgroup.Group.Go", 1, 0},
-	"(*golang.org/x/sync/errgroup.Group).TryGo": {"errgroup.Group.TryGo", 1, 0},
-	"(*sync.WaitGroup).Go":                      {"sync.WaitGroup.Go", 1, 0},
+	"time.AfterFunc":                            {AfterFunc, 1, -1},
+	"(*golang.org/x/sync/errgroup.Group).Go":    {ErrgroupGo, 1, 0},
+	"(*golang.org/x/sync/errgroup.Group).TryGo": {ErrgroupTryGo, 1, 0},
+	"(*sync.WaitGroup).Go":                      {WaitGroupGo, 1, 0},
 }
 
 // StartOf returns the goroutine start instr performs, or nil.
 func StartOf(instr ssa.Instruction) *Start {
 	switch in := instr.(type) {
 	case *ssa.Go:
-		s := &Start{How: "go statement", Pos: in.Pos()}
+		s := &Start{Kind: GoStmt, Pos: in.Pos()}
 		c := in.Common()
 		if c.IsInvoke() {
 			return s
@@ -155,7 +179,7 @@ func StartOf(instr ssa.Instruction) *Start {
 		if !ok || sf.fn >= len(in.Call.Args) {
 			return nil
 		}
-		s := &Start{How: sf.how, Pos: in.Pos()}
+		s := &Start{Kind: sf.kind, Pos: in.Pos()}
 		s.Fn, s.Binds = funcValue(in.Call.Args[sf.fn])
 		if sf.group >= 0 {
 			s.Group = in.Call.Args[sf.group]

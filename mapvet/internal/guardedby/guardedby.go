@@ -1,4 +1,4 @@
-// Package guard infers which lock guards a map, from how the package
+// Package guardedby infers which lock guards a map, from how the package
 // accesses it: a map field (or package-level map) is guarded by lock L when
 // every write to it holds L, and at least two accesses hold it, one of them
 // exclusively. Writes to a map made in the same function, or to a field of
@@ -12,11 +12,12 @@
 // It also answers the structural question "does this lock sit beside this
 // map": a mutex and a map that are fields of the same struct value, or two
 // package-level variables of the same package.
-package guard
+package guardedby
 
 import (
 	"go/ast"
-	"strings"
+	"go/token"
+	"slices"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -26,21 +27,46 @@ import (
 
 // Guard is the lock inferred to guard a map.
 type Guard struct {
-	LockKey  string // the lock at the type level
-	LockName string // as written at one access that holds it
-	Where    string // one write that holds it exclusively
+	Lock  engine.Held // the lock as held at Write (its TypeKey names it at the type level)
+	Write token.Pos   // one write that holds it exclusively
+	// Also are the other locks held at every write. A caller's lock
+	// held around a call into a type that takes its own lock is one; an
+	// access that holds any of them is as guarded as the writes.
+	Also []ref.TypeKey
+}
+
+// HeldIn reports whether ls holds the guard (or a lock held at every write
+// with it).
+func (g Guard) HeldIn(ls engine.LockSet) bool {
+	if _, ok := Holds(ls, g.Lock.TypeKey); ok {
+		return true
+	}
+	for _, k := range g.Also {
+		if _, ok := Holds(ls, k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Is reports whether the lock with TypeKey k is the guard or held at every
+// write with it.
+func (g Guard) Is(k ref.TypeKey) bool {
+	return k != "" && (k == g.Lock.TypeKey || slices.Contains(g.Also, k))
 }
 
 // Guards maps a map's TypeKey to its guard.
-type Guards map[string]Guard
+type Guards map[ref.TypeKey]Guard
 
 type context struct {
 	kind  ops.Kind
 	locks engine.LockSet
-	where string
+	op    token.Pos
 }
 
-// Infer computes the guards of the maps eng's package accesses.
+// Infer computes the guards of the maps eng's package accesses. Accesses in
+// test files are left out, so that what is reported about the package's
+// own code does not depend on whether its tests were loaded.
 func Infer(eng *engine.Engine) Guards {
 	called := map[*ssa.Function]bool{}
 	for _, fn := range eng.Funcs() {
@@ -54,25 +80,28 @@ func Infer(eng *engine.Engine) Guards {
 			}
 		}
 	}
-	byMap := map[string][]context{}
+	byMap := map[ref.TypeKey][]context{}
 	add := func(a engine.Access, extra engine.LockSet) {
 		if a.TypeKey == "" || a.Fresh {
 			return
 		}
-		byMap[a.TypeKey] = append(byMap[a.TypeKey], context{a.Kind, extra.Union(a.Locks), a.Where})
+		byMap[a.TypeKey] = append(byMap[a.TypeKey], context{a.Kind, extra.Union(a.Locks), a.Op})
 	}
 	for _, fn := range eng.Funcs() {
+		if eng.InTestFile(fn) {
+			continue
+		}
 		r := eng.Result(fn)
 		own := !called[fn] || exported(fn)
 		for _, a := range r.Accesses {
-			if a.Call == "" && !own {
+			if a.Via == nil && !own {
 				continue
 			}
 			add(a, nil)
 		}
 		for _, d := range r.Defers {
 			for _, a := range d.Accesses {
-				if a.Call == "" && !own {
+				if a.Via == nil && !own {
 					continue
 				}
 				add(a, d.Locks)
@@ -101,7 +130,7 @@ func infer(ctxs []context) (Guard, bool) {
 		}
 		var ls engine.LockSet
 		for _, h := range c.locks {
-			if h.Key != "" {
+			if h.TypeKey != "" {
 				ls = append(ls, h)
 			}
 		}
@@ -111,48 +140,41 @@ func infer(ctxs []context) (Guard, bool) {
 		}
 		var keep engine.LockSet
 		for _, h := range cands {
-			if hasKey(ls, h.Key) {
+			if _, ok := Holds(ls, h.TypeKey); ok {
 				keep = append(keep, h)
 			}
 		}
 		cands = keep
 	}
 	for _, h := range cands {
-		holding, exclusive, where := 0, false, ""
+		holding := 0
+		var g *Guard
 		for _, c := range ctxs {
-			for _, x := range c.locks {
-				if x.Key == h.Key {
-					holding++
-					if !x.Shared && c.kind == ops.Write {
-						exclusive = true
-						if where == "" {
-							where = c.where
-						}
-					}
-					break
-				}
+			x, ok := Holds(c.locks, h.TypeKey)
+			if !ok {
+				continue
+			}
+			holding++
+			if !x.Shared && c.kind == ops.Write && g == nil {
+				g = &Guard{Lock: x, Write: c.op}
 			}
 		}
-		if holding >= 2 && exclusive {
-			return Guard{LockKey: h.Key, LockName: h.Name, Where: where}, true
+		if holding >= 2 && g != nil {
+			for _, o := range cands {
+				if o.TypeKey != h.TypeKey {
+					g.Also = append(g.Also, o.TypeKey)
+				}
+			}
+			return *g, true
 		}
 	}
 	return Guard{}, false
 }
 
-func hasKey(ls engine.LockSet, key string) bool {
-	for _, h := range ls {
-		if h.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // Holds returns the entry of ls for the lock with TypeKey key.
-func Holds(ls engine.LockSet, key string) (engine.Held, bool) {
+func Holds(ls engine.LockSet, key ref.TypeKey) (engine.Held, bool) {
 	for _, h := range ls {
-		if h.Key == key {
+		if h.TypeKey == key {
 			return h, true
 		}
 	}
@@ -164,28 +186,7 @@ func Holds(ls engine.LockSet, key string) (engine.Held, bool) {
 // lock is there for the map.
 func Beside(lock, m ref.Ref) bool {
 	if lock.Kind == ref.Global && m.Kind == ref.Global {
-		return pkgOf(lock.Key) == pkgOf(m.Key)
+		return lock.Package() == m.Package()
 	}
-	if lock.Kind != m.Kind || lock.Key != m.Key || lock.Value != m.Value || lock.Index != m.Index {
-		return false
-	}
-	lp, ok1 := parent(strings.TrimSuffix(lock.Path, "&"))
-	mp, ok2 := parent(strings.TrimSuffix(m.Path, "*"))
-	return ok1 && ok2 && lp == mp
-}
-
-// parent strips the last field step of a path.
-func parent(p string) (string, bool) {
-	i := strings.LastIndexByte(p, '.')
-	if i < 0 || strings.ContainsAny(p[i:], "*&[") {
-		return "", false
-	}
-	return p[:i], true
-}
-
-func pkgOf(key string) string {
-	if i := strings.LastIndexByte(key, '.'); i >= 0 {
-		return key[:i]
-	}
-	return key
+	return lock.Beside(m)
 }
