@@ -106,7 +106,7 @@ func (a *analysis) info(fn *ssa.Function) *fnInfo {
 	r := e.Result(fn)
 	for i, acc := range r.Accesses {
 		x := a.access(fn, acc)
-		x.own = acc.OpPos.IsValid() && acc.Pos == acc.OpPos
+		x.own = acc.Via == nil && acc.Op.IsValid()
 		if i < len(r.Running) {
 			x.running = r.Running[i]
 		}
@@ -133,13 +133,13 @@ func (a *analysis) info(fn *ssa.Function) *fnInfo {
 }
 
 func (a *analysis) access(fn *ssa.Function, acc engine.Access) access {
-	key := acc.TypeKey
+	key := string(acc.TypeKey)
 	if key == "" {
 		key = a.p.refKey(acc.Ref, fn)
 	}
 	return access{
 		fn: fn, ref: acc.Ref, key: key, kind: acc.Kind, verb: acc.Verb,
-		op: acc.OpPos, at: acc.Pos, g: -1, d: -1,
+		op: acc.Op, at: acc.Pos, g: -1, d: -1,
 		locks: locksOf(acc.Locks), fresh: acc.Fresh && madeHere(acc.Ref),
 	}
 }
@@ -161,7 +161,7 @@ func madeHere(r ref.Ref) bool {
 func locksOf(ls engine.LockSet) []lock {
 	var out []lock
 	for _, h := range ls {
-		out = append(out, lock{ref: h.Lock, key: h.Key, name: h.Name, shared: h.Shared})
+		out = append(out, lock{ref: h.Lock, key: string(h.TypeKey), name: h.Name, shared: h.Shared})
 	}
 	return out
 }
@@ -175,7 +175,7 @@ func (p *program) refKey(r ref.Ref, fn *ssa.Function) string {
 	var t types.Type
 	switch r.Kind {
 	case ref.Global:
-		path, name := splitKey(r.Key)
+		path, name := splitKey(r.Var)
 		pkg := p.prog.ImportedPackage(path)
 		if pkg == nil {
 			return ""
@@ -185,7 +185,7 @@ func (p *program) refKey(r ref.Ref, fn *ssa.Function) string {
 			return ""
 		}
 		if strings.Trim(r.Path, "*&") == "" {
-			return r.Key
+			return r.Var
 		}
 		t = g.Type()
 	case ref.Local:
@@ -335,15 +335,13 @@ func startOf(instr ssa.Instruction) (*ssa.Function, startKind) {
 	if s == nil {
 		return nil, notStart
 	}
-	if _, ok := instr.(*ssa.Go); ok {
+	switch s.Kind {
+	case ops.GoStmt:
 		return s.Fn, goStmt
-	}
-	call := instr.(*ssa.Call)
-	switch ops.FuncName(call.Call.StaticCallee()) {
-	case "time.AfterFunc":
+	case ops.AfterFunc:
 		return s.Fn, afterFunc
-	case "(*sync.WaitGroup).Go":
-		return s.Fn, waitGroupGo
+	case ops.ErrgroupGo, ops.ErrgroupTryGo:
+		return s.Fn, errgroupGo
 	}
-	return s.Fn, errgroupGo
+	return s.Fn, waitGroupGo
 }
