@@ -320,44 +320,13 @@ func exactSeen(c *candidate) bool {
 // of its goroutines may run while each access happens.
 func (an *analysis) judgeLocal(s *site, c *candidate) {
 	fi := an.info(s.id.root)
-	x := s.at
 	for _, y := range c.ctxs {
 		if y.fn != s.id.root {
 			continue
 		}
-		switch {
-		case x.g >= 0 && y.g >= 0:
-			if x.g == y.g {
-				if fi.gs[x.g].siblings {
-					c.conc, c.whyEng = concYes, x.g
-					return
-				}
-				continue
-			}
-			if contains(fi.gs[x.g].overlaps, y.g) {
-				c.conc, c.whyEng = concYes, y.g
-				return
-			}
-		case x.g >= 0 && y.d >= 0:
-			if contains(fi.defers[y.d].running, x.g) {
-				c.conc, c.whyEng = concYes, x.g
-				return
-			}
-		case x.g >= 0:
-			if contains(y.running, x.g) {
-				c.conc, c.whyEng = concYes, x.g
-				return
-			}
-		case y.g >= 0 && x.d >= 0:
-			if contains(fi.defers[x.d].running, y.g) {
-				c.conc, c.whyEng = concYes, y.g
-				return
-			}
-		case y.g >= 0:
-			if contains(x.running, y.g) {
-				c.conc, c.whyEng = concYes, y.g
-				return
-			}
+		if ok, g := mayOverlap(fi, s.at, y); ok {
+			c.conc, c.whyEng = concYes, g
+			return
 		}
 	}
 	// The engine saw both sides in one function and no goroutine between
@@ -366,6 +335,34 @@ func (an *analysis) judgeLocal(s *site, c *candidate) {
 	if s.id.ref.Kind == ref.Local {
 		c.conc = concNo
 	}
+}
+
+// mayOverlap reports whether two accesses of one function's result may run
+// at the same time, and the goroutine of the function that makes it so:
+// two goroutines that overlap (or siblings of one start), or a goroutine
+// running while the function itself (or one of its deferred calls) makes
+// the other access.
+func mayOverlap(fi *fnInfo, x, y access) (bool, int) {
+	switch {
+	case x.g >= 0 && y.g >= 0 && x.g == y.g:
+		return fi.gs[x.g].siblings, x.g
+	case x.g >= 0 && y.g >= 0:
+		return contains(fi.gs[x.g].overlaps, y.g), y.g
+	case x.g >= 0:
+		return runsDuring(fi, y, x.g), x.g
+	case y.g >= 0:
+		return runsDuring(fi, x, y.g), y.g
+	}
+	return false, -1
+}
+
+// runsDuring reports whether goroutine g may run while the function (or
+// its deferred call) makes access a.
+func runsDuring(fi *fnInfo, a access, g int) bool {
+	if a.d >= 0 {
+		return contains(fi.defers[a.d].running, g)
+	}
+	return contains(a.running, g)
 }
 
 // judgeEntries compares the goroutines that reach the candidate with the

@@ -207,7 +207,7 @@ func (p *program) refKey(r ref.Ref, fn *ssa.Function) string {
 		return ""
 	}
 	key := ""
-	for _, step := range steps(r.Path) {
+	for _, step := range r.Steps() {
 		switch {
 		case step == "*":
 			if ptr, ok := t.Underlying().(*types.Pointer); ok {
@@ -237,29 +237,6 @@ func (p *program) refKey(r ref.Ref, fn *ssa.Function) string {
 		}
 	}
 	return key
-}
-
-// steps splits a Ref path into "*", "&", "[]" and ".f" steps.
-func steps(path string) []string {
-	var out []string
-	for i := 0; i < len(path); {
-		switch path[i] {
-		case '*', '&':
-			out = append(out, path[i:i+1])
-			i++
-		case '[':
-			out = append(out, "[]")
-			i += 2
-		default:
-			j := i + 1
-			for j < len(path) && !strings.ContainsRune("*&.[", rune(path[j])) {
-				j++
-			}
-			out = append(out, path[i:j])
-			i = j
-		}
-	}
-	return out
 }
 
 func splitKey(key string) (path, name string) {

@@ -39,8 +39,7 @@ type program struct {
 	tfiles map[string]*token.File
 	src    map[string][]byte // file contents, read for messages
 
-	an    *analysis // the engine's results, made by analyze
-	graph *graph    // the call graph, made on first use
+	graph *graph // the call graph, made on first use
 }
 
 // srcPkg is a package built from source.
@@ -112,7 +111,8 @@ func load(dir string, patterns []string, tests bool) (*program, error) {
 	return p, nil
 }
 
-// loadErrors lists the errors of packages outside the standard library.
+// loadErrors lists the errors of packages outside the standard library
+// (each error names its position, or the package when it has none).
 func loadErrors(pkgs []*packages.Package) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -121,11 +121,7 @@ func loadErrors(pkgs []*packages.Package) []string {
 			return
 		}
 		for _, e := range p.Errors {
-			msg := e.Error()
-			if e.Pos == "" {
-				msg = fmt.Sprintf("package %s: %s", p.PkgPath, e.Msg)
-			}
-			if !seen[msg] {
+			if msg := e.Error(); !seen[msg] {
 				seen[msg] = true
 				out = append(out, msg)
 			}
@@ -245,29 +241,14 @@ func (p *program) index(fn *ssa.Function, sp *srcPkg) {
 // funcAt returns the innermost source function whose body spans line of
 // file (a local file name), or nil.
 func (p *program) funcAt(file string, line int) *ssa.Function {
-	ff := p.files[file]
-	if ff == nil {
-		return nil
-	}
-	var best *ssa.Function
-	bestSpan := 0
-	for _, fn := range ff.funcs {
-		start, end := p.lines(fn)
-		if line < start || line > end {
-			continue
-		}
-		if span := end - start; best == nil || span <= bestSpan {
-			best, bestSpan = fn, span
-		}
-	}
-	return best
+	return p.funcAtDepth(file, line, -1)
 }
 
 // funcAtDepth returns the innermost function spanning line of file that
-// is depth function literals deep, or the innermost one when none is: a
-// call's line may also start a function literal (`go func() {`,
-// `sort.Slice(s, func(i, j int) bool {`), and the frame is the outer
-// function's.
+// is depth function literals deep (any depth for -1), or the innermost one
+// when none is: a call's line may also start a function literal
+// (`go func() {`, `sort.Slice(s, func(i, j int) bool {`), and the frame
+// is the outer function's.
 func (p *program) funcAtDepth(file string, line, depth int) *ssa.Function {
 	ff := p.files[file]
 	if ff == nil {
@@ -277,15 +258,15 @@ func (p *program) funcAtDepth(file string, line, depth int) *ssa.Function {
 	bestSpan := 0
 	for _, fn := range ff.funcs {
 		start, end := p.lines(fn)
-		if line < start || line > end || litDepth(fn) != depth {
+		if line < start || line > end || depth >= 0 && litDepth(fn) != depth {
 			continue
 		}
 		if span := end - start; best == nil || span <= bestSpan {
 			best, bestSpan = fn, span
 		}
 	}
-	if best == nil {
-		return p.funcAt(file, line)
+	if best == nil && depth >= 0 {
+		return p.funcAtDepth(file, line, -1)
 	}
 	return best
 }
