@@ -62,22 +62,25 @@ type graph struct {
 
 // callGraph builds the call graph on first use.
 func (p *program) callGraph() *graph {
-	if p.graph != nil {
-		return p.graph
+	if p.graph == nil {
+		funcs := ssautil.AllFunctions(p.prog)
+		p.graph = newGraph(vta.CallGraph(funcs, cha.CallGraph(p.prog)), funcs)
 	}
-	funcs := ssautil.AllFunctions(p.prog)
-	cg := vta.CallGraph(funcs, cha.CallGraph(p.prog))
+	return p.graph
+}
+
+// newGraph indexes cg by callee and finds the functions that library
+// calls in funcs start on goroutines of their own.
+func newGraph(cg *callgraph.Graph, funcs map[*ssa.Function]bool) *graph {
 	g := &graph{
 		callers: map[*ssa.Function][]*callgraph.Edge{},
 		started: map[*ssa.Function][]entry{},
 		cache:   map[*ssa.Function][]entry{},
 	}
 	for fn, n := range cg.Nodes {
-		if fn == nil {
-			continue
+		if fn != nil {
+			g.callers[origin(fn)] = append(g.callers[origin(fn)], n.In...)
 		}
-		callee := origin(fn)
-		g.callers[callee] = append(g.callers[callee], n.In...)
 	}
 	for fn := range funcs {
 		for _, b := range fn.Blocks {
@@ -101,7 +104,6 @@ func (p *program) callGraph() *graph {
 			}
 		}
 	}
-	p.graph = g
 	return g
 }
 
