@@ -105,6 +105,9 @@ func (an *analysis) report(c *crashlog.Crash, s *site, cands []*candidate, n int
 	if c.Truncated {
 		r.Notes = append(r.Notes, fmt.Sprintf("the dump is cut off after goroutine %d", c.Goroutines[len(c.Goroutines)-1].ID))
 	}
+	if !anyLikelyWrite(cands) {
+		r.Notes = append(r.Notes, "no write found that can run at the same time as the crashing access: the other writer may be one mapvet does not see (reflect.Value.SetMapIndex, unsafe, a map held in an interface, a slice or another map, a package not given)")
+	}
 	r.Crash = an.accessOf(s.acc.op, s.acc.kind, s.acc.verb, s.acc.fn, s.acc.ref, s.at.locks)
 	r.Crash.Message = fmt.Sprintf("goroutine %d crashed here with %q: %s", s.g.ID, c.Fatal, an.crashPhrase(s))
 	for i, cd := range cands {
@@ -134,6 +137,16 @@ func (an *analysis) report(c *crashlog.Crash, s *site, cands []*candidate, n int
 		r.Candidates = append(r.Candidates, out)
 	}
 	return r
+}
+
+// anyLikelyWrite reports whether some write candidate is not ruled out.
+func anyLikelyWrite(cands []*candidate) bool {
+	for _, c := range cands {
+		if c.kind == ops.Write && c.tier < tierUnlikely {
+			return true
+		}
+	}
+	return false
 }
 
 func (an *analysis) accessOf(op token.Pos, kind ops.Kind, verb string, fn *ssa.Function, r ref.Ref, locks []lock) Access {
