@@ -277,10 +277,15 @@ func rank(s *site, c *candidate) tier {
 	if c.kind != ops.Write {
 		return tierOther
 	}
-	if strongSeen(c) {
+	demoted := c.fresh || c.conc == concNo || excludes(s.at.locks, c.locks)
+	// A goroutine at the write's very line (or inside the runtime's map
+	// code from it) was writing, whatever the static view says; one
+	// elsewhere in the function, or known only by its start, counts only
+	// when the static view does not rule the write out.
+	if exactSeen(c) || !demoted && strongSeen(c) {
 		return tierSeen
 	}
-	if c.fresh || c.conc == concNo || excludes(s.at.locks, c.locks) {
+	if demoted {
 		return tierUnlikely
 	}
 	if c.conc == concYes {
@@ -309,7 +314,7 @@ func (w sighting) strong() bool {
 
 func exactSeen(c *candidate) bool {
 	for _, w := range c.seen {
-		if w.exact {
+		if w.exact || w.inMap {
 			return true
 		}
 	}

@@ -217,7 +217,7 @@ func (an *analysis) candidatePhrase(s *site, cd *candidate, out Candidate) strin
 	var b strings.Builder
 	what := fmt.Sprintf("%s in %s", opPhrase(cd.kind, cd.verb, out.Map), out.Func)
 	locks := an.lockContrast(s.at.locks, cd.locks)
-	if strongSeen(cd) && cd.kind == ops.Write {
+	if cd.tier == tierSeen {
 		w := cd.seen[0]
 		for _, x := range cd.seen {
 			if x.strong() {
