@@ -141,16 +141,16 @@ primed=$tmp/primed
 (cd "$mod" && GOCACHE=$primed GOFLAGS= go list -export -deps ./... >/dev/null)
 warm=$tmp/warm
 time_cmd "$warm" go vet ./... >/dev/null
-for k in crash crash1 cold export warm; do : > "$tmp/$k"; done
+for k in crash crash1 cold export warm; do : > "$tmp/t_$k"; done
 for i in $(seq "$RUNS"); do
-	c=$(mktemp -d -p "$tmp"); time_cmd "$c" "$tmp/mapvet" crash -log "$tmp/dump.log" ./... >> "$tmp/crash"; rm -rf "$c"
-	c=$(mktemp -d -p "$tmp"); time_cmd "$c" "$tmp/mapvet" crash -log "$tmp/dump.log" ./cmd/mapcrash >> "$tmp/crash1"; rm -rf "$c"
-	c=$(mktemp -d -p "$tmp"); time_cmd "$c" go vet ./... >> "$tmp/cold"; chmod -R u+w "$c"; rm -rf "$c"
-	c=$(mktemp -d -p "$tmp"); cp -a "$primed/." "$c"; time_cmd "$c" go vet ./... >> "$tmp/export"; chmod -R u+w "$c"; rm -rf "$c"
-	time_cmd "$warm" go vet ./... >> "$tmp/warm"
+	c=$(mktemp -d -p "$tmp"); time_cmd "$c" "$tmp/mapvet" crash -log "$tmp/dump.log" ./... >> "$tmp/t_crash"; rm -rf "$c"
+	c=$(mktemp -d -p "$tmp"); time_cmd "$c" "$tmp/mapvet" crash -log "$tmp/dump.log" ./cmd/mapcrash >> "$tmp/t_crash1"; rm -rf "$c"
+	c=$(mktemp -d -p "$tmp"); time_cmd "$c" go vet ./... >> "$tmp/t_cold"; chmod -R u+w "$c"; rm -rf "$c"
+	c=$(mktemp -d -p "$tmp"); cp -a "$primed/." "$c"; time_cmd "$c" go vet ./... >> "$tmp/t_export"; chmod -R u+w "$c"; rm -rf "$c"
+	time_cmd "$warm" go vet ./... >> "$tmp/t_warm"
 done
-crash=$(median < "$tmp/crash"); crash1=$(median < "$tmp/crash1")
-cold=$(median < "$tmp/cold"); export=$(median < "$tmp/export"); warmt=$(median < "$tmp/warm")
+crash=$(median < "$tmp/t_crash"); crash1=$(median < "$tmp/t_crash1")
+cold=$(median < "$tmp/t_cold"); export=$(median < "$tmp/t_export"); warmt=$(median < "$tmp/t_warm")
 answer=$(cd "$mod" && "$tmp/mapvet" crash -n 3 -log "$tmp/dump.log" ./... 2>&1 || true)
 
 bench=$(cd "$root" && MAPVET_CRASH_BENCH_DIR=$mod go test -run '^$' -bench CallGraph -benchtime 3x ./mapvet/crash | grep Benchmark || true)
