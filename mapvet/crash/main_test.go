@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,6 +119,39 @@ func TestMainUsage(t *testing.T) {
 	for _, args := range [][]string{{}, {"-n", "0", "."}, {"-tests", "maybe", "."}, {"-nosuchflag"}} {
 		if _, stderr, code := runMain(t, "", args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2\n%s", args, code, stderr)
+		}
+	}
+}
+
+func TestMainBuildInfoWarning(t *testing.T) {
+	registry, err := os.ReadFile("testdata/logs/registry.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Build information a service printed at start-up, from another module.
+	log := "go\tgo1.26.8\npath\texample.com/shop/cmd/api\nmod\texample.com/shop\tv1.4.2\th1:abc=\nbuild\tvcs.revision=0123456789abcdef\n" + string(registry)
+	stdout, stderr, code := runMain(t, log, "-C", "testdata/scenarios", "./registry")
+	if code != 3 || !strings.Contains(stderr, "warning: the crashed binary was built from module example.com/shop, the source given is module scenarios") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func TestMainRevisionWarning(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	registry, err := os.ReadFile("testdata/logs/registry.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := "go\tgo1.26.8\npath\tscenarios/registry\nmod\tscenarios\t(devel)\t\nbuild\tvcs.revision=0123456789abcdef0123\nbuild\tvcs.modified=true\n" + string(registry)
+	_, stderr, code := runMain(t, log, "-C", "testdata/scenarios", "./registry")
+	for _, want := range []string{
+		"warning: the crashed binary was built from revision 0123456789ab, the source is at ",
+		"warning: the crashed binary was built from a work tree with uncommitted changes",
+	} {
+		if code != 3 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, stderr)
 		}
 	}
 }

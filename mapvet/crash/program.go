@@ -64,7 +64,7 @@ type fileFuncs struct {
 // import unused; that type error, in the standard library only, is ignored.
 func load(dir string, patterns []string, tests bool) (*program, error) {
 	cfg := &packages.Config{
-		Mode:  packages.LoadAllSyntax,
+		Mode:  packages.LoadAllSyntax | packages.NeedModule,
 		Dir:   dir,
 		Tests: tests,
 		ParseFile: func(fset *token.FileSet, name string, src []byte) (*ast.File, error) {

@@ -203,7 +203,7 @@ func TestBuildInfo(t *testing.T) {
 	data := wrap([]byte(bi), func(int) string { return "api-1  | " })
 	data = append(data, wrap(read(t, "readwrite-single.txt"), func(int) string { return "api-1  | " })...)
 	c := parseOne(t, data)
-	if c.Build == nil || c.Build.Main.Path != "example.com/shop" || c.Build.Main.Version != "v1.4.2" {
+	if c.Build == nil || c.Build.Main.Path != "example.com/shop" || c.Build.Main.Version != "v1.4.2" || len(c.Build.Settings) != 2 || c.Build.Settings[1].Key != "vcs.modified" {
 		t.Fatalf("build info %+v", c.Build)
 	}
 }

@@ -148,7 +148,7 @@ func buildInfoBefore(lines []line, s *segment, from int) *debug.BuildInfo {
 	for i, j := 0, len(block)-1; i < j; i, j = i+1, j-1 {
 		block[i], block[j] = block[j], block[i]
 	}
-	bi, err := debug.ParseBuildInfo(strings.Join(block, "\n"))
+	bi, err := debug.ParseBuildInfo(strings.Join(block, "\n") + "\n") // every line ends in a newline
 	if err != nil {
 		return nil
 	}
