@@ -18,6 +18,7 @@ package mapvet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/deferaccess"
@@ -43,6 +44,9 @@ type Check struct {
 	Analyzer *analysis.Analyzer
 	Severity Severity
 	Default  bool // runs unless the driver is told which checks to run
+
+	readers *int // the suite's count of selected checks that read the engine
+	engine  bool // this check reads the engine
 }
 
 // Config configures the engine the checks share.
@@ -50,27 +54,35 @@ type Config = engine.Config
 
 // checks lists the suite in the order of its documentation.
 var checks = []struct {
-	info diag.Info
-	new  func(eng *analysis.Analyzer) *analysis.Analyzer
+	info   diag.Info
+	new    func(eng *analysis.Analyzer) *analysis.Analyzer
+	engine bool // reads the engine's results
 }{
-	{deferaccess.Info, deferaccess.New},
-	{rlockwrite.Info, rlockwrite.New},
-	{sharedmap.Info, sharedmap.New},
-	{rangeinsert.Info, func(*analysis.Analyzer) *analysis.Analyzer { return rangeinsert.Analyzer }},
-	{directive.Info, func(*analysis.Analyzer) *analysis.Analyzer { return directive.Analyzer }},
+	{deferaccess.Info, deferaccess.New, true},
+	{rlockwrite.Info, rlockwrite.New, true},
+	{sharedmap.Info, sharedmap.New, true},
+	{rangeinsert.Info, func(*analysis.Analyzer) *analysis.Analyzer { return rangeinsert.Analyzer }, false},
+	{directive.Info, func(*analysis.Analyzer) *analysis.Analyzer { return directive.Analyzer }, false},
 }
 
 // Suite returns the checks over one engine configured by cfg. Each call
 // returns new analyzers, so two suites with different configurations can
-// be used in one process.
+// be used in one process. Once Select has chosen its checks, the engine
+// lets go of each package's results when those checks are done with them.
 func Suite(cfg Config) []Check {
-	return suite(engine.NewAnalyzer(cfg))
+	readers := new(int)
+	cfg.Readers = func() int { return *readers }
+	out := suite(engine.NewAnalyzer(cfg))
+	for i := range out {
+		out[i].readers = readers
+	}
+	return out
 }
 
 func suite(eng *analysis.Analyzer) []Check {
 	var out []Check
 	for _, c := range checks {
-		out = append(out, Check{c.new(eng), c.info.Severity, !c.info.NonDefault})
+		out = append(out, Check{Analyzer: c.new(eng), Severity: c.info.Severity, Default: !c.info.NonDefault, engine: c.engine})
 	}
 	return out
 }
@@ -85,14 +97,13 @@ func Analyzers() []*analysis.Analyzer {
 // Select returns the analyzers of the checks named (all the default checks
 // when names is empty), or an error naming an unknown check.
 func Select(suite []Check, names []string) ([]*analysis.Analyzer, error) {
-	var out []*analysis.Analyzer
+	var chosen []Check
 	if len(names) == 0 {
 		for _, c := range suite {
 			if c.Default {
-				out = append(out, c.Analyzer)
+				chosen = append(chosen, c)
 			}
 		}
-		return out, nil
 	}
 	for _, n := range names {
 		c, ok := Find(suite, strings.TrimSpace(n))
@@ -103,7 +114,20 @@ func Select(suite []Check, names []string) ([]*analysis.Analyzer, error) {
 			}
 			return nil, fmt.Errorf("unknown check %q (checks: %s)", n, strings.Join(known, ", "))
 		}
-		out = append(out, c.Analyzer)
+		chosen = append(chosen, c)
+	}
+	var out []*analysis.Analyzer
+	readers := 0
+	for _, c := range chosen {
+		if !slices.Contains(out, c.Analyzer) {
+			out = append(out, c.Analyzer)
+			if c.engine {
+				readers++
+			}
+		}
+	}
+	if len(chosen) > 0 && chosen[0].readers != nil {
+		*chosen[0].readers = readers
 	}
 	return out, nil
 }

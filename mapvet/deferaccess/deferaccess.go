@@ -36,6 +36,7 @@ func New(eng *analysis.Analyzer) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
+	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
 		guards := guardedby.Infer(eng)

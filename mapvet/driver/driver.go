@@ -378,19 +378,12 @@ func parseFunc(roots map[string]bool) func(*token.FileSet, string, []byte) (*ast
 	}
 }
 
-// keepBodies are the standard packages whose bodies ctrlflow needs to see
-// that os.Exit, log.Fatal and testing's FailNow never return (the engine
-// must not think deferred calls run after them).
-var keepBodies = map[string]bool{"os": true, "log": true, "testing": true, "syscall": true}
-
 // stripBodies replaces every function body by a bare return of zero
-// values, which type-checks whatever the results and still returns, so ctrlflow does not take the function for one that never
-// returns; and it blanks the imports that only the bodies used, so the file
-// type-checks to the same package-level types.
+// values, which type-checks whatever the results; and it blanks the
+// imports that only the bodies used, so the file type-checks to the same
+// package-level types. (Which standard functions never return, the engine
+// knows from a table: package ops.)
 func stripBodies(f *ast.File) {
-	if keepBodies[f.Name.Name] {
-		return
-	}
 	for _, spec := range f.Imports {
 		if spec.Name != nil && spec.Name.Name == "." {
 			return // which names the bodies took from it is not known

@@ -155,7 +155,7 @@ func TestJSON(t *testing.T) {
 // -vettool=mapvet -json, whose JSON is the same as mapvet -json's.
 func TestRelated(t *testing.T) {
 	wantRelated := []string{ // sorted
-		"racy.go:11:12: c.mu read-locked here",
+		"racy.go:11:2: c.mu read-locked here",
 		"racy.go:23:15: write to m by the goroutine",
 		"racy.go:23:2: goroutine started here",
 	}
@@ -415,5 +415,24 @@ func TestLabReproducers(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "in deferred func") {
 		t.Errorf("the deferred-range reproducer is not reported as deferred:\n%s", stdout)
+	}
+}
+
+// The README's quick start shows mapvet's real output on the examples.
+func TestReadmeQuickStart(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const intro = "prints related positions:\n\n```\n"
+	i := strings.Index(string(readme), intro)
+	if i < 0 {
+		t.Fatal("README.md has no quick-start output block")
+	}
+	block := string(readme[i+len(intro):])
+	block = block[:strings.Index(block, "exit status 3\n```")]
+	stdout, _, code := run(t, "../..", "./examples/...")
+	if code != 3 || stdout != block {
+		t.Errorf("README.md's quick start differs from mapvet ./examples/... (exit %d):\n--- README:\n%s--- mapvet:\n%s", code, block, stdout)
 	}
 }

@@ -36,6 +36,7 @@ func New(eng *analysis.Analyzer) *analysis.Analyzer {
 }
 
 func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
+	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
 		for _, fn := range eng.Funcs() {
@@ -96,16 +97,19 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 		}
 		c.At(g.Pos)
 		fset := c.Pass.Fset
-		if g.Siblings {
+		// A callee's goroutine that races with itself is reported where
+		// the callee starts it, unless it runs a function value this
+		// function passed (a goroutine helper).
+		if g.Siblings && (!g.Spawned() || g.RunsValue) {
 			if w, x := selfConflict(g); w != nil {
 				d := analysis.Diagnostic{Pos: g.Pos}
 				if w == x {
-					d.Message = fmt.Sprintf("goroutines started here in a loop all write %s at %s, with no common lock (%s)",
-						w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
+					d.Message = fmt.Sprintf("%s all write %s at %s, with no common lock (%s)",
+						siblings(g), w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
 					d.Related = []analysis.RelatedInformation{diag.Related(w.Op, "%s in every goroutine", phrase.Access(w))}
 				} else {
-					d.Message = fmt.Sprintf("each goroutine started here in a loop writes %s at %s while another %s it at %s, with no common lock (%s)",
-						w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
+					d.Message = fmt.Sprintf("%s writes %s at %s while another %s it at %s, with no common lock (%s)",
+						eachSibling(g), w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
 					d.Related = []analysis.RelatedInformation{
 						diag.Related(w.Op, "%s in one goroutine", phrase.Access(w)),
 						diag.Related(x.Op, "%s in another", phrase.Access(x)),
@@ -124,8 +128,8 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 				if w := conflict(a, o.Accesses); w != nil {
 					c.Report(analysis.Diagnostic{
 						Pos: g.Pos,
-						Message: fmt.Sprintf("the goroutine started here %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
-							phrase.Verb(&a), a.Name, phrase.Where(fset, a.Op), phrase.Goroutine(fset, o), phrase.Verb(w), phrase.Where(fset, w.Op), fatal(a, *w)),
+						Message: fmt.Sprintf("%s %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
+							startedHere(g), phrase.Verb(&a), a.Name, phrase.Where(fset, a.Op), phrase.Goroutine(fset, o), phrase.Verb(w), phrase.Where(fset, w.Op), fatal(a, *w)),
 						Related: append(append([]analysis.RelatedInformation{
 							diag.Related(a.Op, "%s by the goroutine started here", phrase.Access(&a))},
 							phrase.Start(o)...),
@@ -136,6 +140,39 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 			}
 		}
 	}
+}
+
+// siblings names the instances of a goroutine that run side by side.
+func siblings(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "requests that run the net/http handler registered here at the same time"
+	case ops.GRPCMethod:
+		return "calls that run the gRPC method registered here at the same time"
+	}
+	return "goroutines started here in a loop"
+}
+
+// startedHere names the goroutine started at the reported position.
+func startedHere(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "the net/http handler registered here"
+	case ops.GRPCMethod:
+		return "the gRPC method registered here"
+	}
+	return "the goroutine started here"
+}
+
+// eachSibling names one of them: "each goroutine started here in a loop".
+func eachSibling(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "each request's run of the net/http handler registered here"
+	case ops.GRPCMethod:
+		return "each call's run of the gRPC method registered here"
+	}
+	return "each goroutine started here in a loop"
 }
 
 // conflict returns an access in others to a's map that races with a: one

@@ -23,6 +23,7 @@ type funcAnalysis struct {
 	ds      []*Deferred
 	deferAt map[ssa.Instruction]*deferInfo
 	calls   map[ssa.Instruction]*callInfo
+	dyn     map[ssa.Instruction][]DynCall // calls of function values not known here
 
 	in map[*ssa.BasicBlock]*state
 
@@ -50,6 +51,7 @@ func (e *Engine) analyze(fn *ssa.Function) *Result {
 		goAt:     map[ssa.Instruction][]int{},
 		deferAt:  map[ssa.Instruction]*deferInfo{},
 		calls:    map[ssa.Instruction]*callInfo{},
+		dyn:      map[ssa.Instruction][]DynCall{},
 		in:       map[*ssa.BasicBlock]*state{},
 		overlaps: map[[2]int]bool{},
 	}
@@ -92,22 +94,34 @@ func (a *funcAnalysis) prepass() {
 				a.deferAt[in] = &deferInfo{d: a.deferred(in)}
 				continue
 			case *ssa.Go:
-				if s := ops.StartOf(in); s != nil && s.Fn != nil {
-					a.addGoroutine(in, a.start(s))
+				if s := ops.StartOf(in); s != nil {
+					if g := a.start(s); g != nil {
+						a.addGoroutine(in, g)
+					}
 				}
 				continue
 			}
 			if s := ops.StartOf(instr); s != nil {
-				if s.Fn != nil {
-					a.addGoroutine(instr, a.start(s))
+				if g := a.start(s); g != nil {
+					a.addGoroutine(instr, g)
 				}
 				continue
+			}
+			for _, s := range ops.EntryPoints(instr) {
+				// A server runs it for each request, many at once.
+				if g := a.start(s); g != nil {
+					g.Siblings = true
+					a.addGoroutine(instr, g)
+				}
 			}
 			call, ok := instr.(*ssa.Call)
 			if !ok {
 				continue
 			}
 			ci := a.callSummary(&call.Call, call.Pos())
+			if ci == nil {
+				ci = a.dynSummary(instr, &call.Call, call.Pos())
+			}
 			if ci == nil {
 				continue
 			}
@@ -137,13 +151,22 @@ func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
 }
 
 // start describes a goroutine start with the started function's effects
-// named in this function's namespace.
+// named in this function's namespace, or nil when nothing is known of it.
 func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
-	sum := a.e.summary(s.Fn)
-	if sum == nil {
-		sum = &Summary{} // a function of another package with nothing known
+	var sub *Summary
+	switch {
+	case s.Fn != nil:
+		sum := a.e.summary(s.Fn)
+		if sum == nil {
+			sum = &Summary{} // a function of another package with nothing known
+		}
+		sub = a.e.substSummary(sum, a.refsOfAll(s.Args), a.refsOfAll(s.Binds), a.fn, nil)
+	case s.Value != nil:
+		// go fn(): a function value; known here, or to a caller.
+		sub = &Summary{Calls: a.dynCall(s.Value, s.Args)}
+	default:
+		return nil
 	}
-	sub := a.e.substSummary(sum, a.refsOfAll(s.Args), a.refsOfAll(s.Binds), a.fn, nil)
 	g := &Goroutine{
 		Kind:     s.Kind,
 		Origin:   a.fn.String(),
@@ -158,7 +181,10 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 		g.Accesses = append(g.Accesses, sp.Accesses...)
 		g.Dones = append(g.Dones, sp.Dones...)
 		g.Sends = append(g.Sends, sp.Sends...)
+		g.Calls = append(g.Calls, sp.Calls...)
 	}
+	g.Calls = append(g.Calls, sub.Calls...)
+	a.resolveGoroutine(g)
 	g.Accesses = a.e.compact(a.e.feasible(g.Accesses))
 	if s.Group != nil {
 		g.Groups = a.e.refsOf(s.Group)
@@ -211,7 +237,39 @@ func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 		return nil
 	}
 	call := &Call{Fn: callee, Caller: a.fn, Pos: pos, Recv: a.recvName(callee, c)}
-	return &callInfo{sum: a.e.substSummary(sum, a.refsOfAll(c.Args), a.refsOfAll(binds), a.fn, call), call: call}
+	sub := a.e.substSummary(sum, a.refsOfAll(c.Args), a.refsOfAll(binds), a.fn, call)
+	a.resolveIn(sub, call)
+	return &callInfo{sum: sub, call: call}
+}
+
+// dynSummary returns the effects of a call of a function value that is
+// known here; what is not known is kept in a.dyn for the summary.
+func (a *funcAnalysis) dynSummary(instr ssa.Instruction, c *ssa.CallCommon, pos token.Pos) *callInfo {
+	if c.IsInvoke() || c.StaticCallee() != nil {
+		return nil
+	}
+	if _, builtin := c.Value.(*ssa.Builtin); builtin {
+		return nil
+	}
+	if fn, _ := ops.FuncValue(c.Value); fn != nil {
+		return nil // a closure called directly: callSummary's, when it has one
+	}
+	more, left := a.resolve(a.dynCall(c.Value, c.Args), nil, pos, 0)
+	if len(left) > 0 {
+		a.dyn[instr] = left
+	}
+	if more.empty() {
+		return nil
+	}
+	var call *Call
+	for _, acc := range more.Accesses {
+		call = acc.Via
+		break
+	}
+	if call == nil {
+		call = &Call{Caller: a.fn, Pos: pos}
+	}
+	return &callInfo{sum: more, call: call}
 }
 
 // recvName is a method call's receiver as the program spells it, when it

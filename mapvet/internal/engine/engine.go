@@ -37,11 +37,10 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/buildssa"
-	"golang.org/x/tools/go/analysis/passes/ctrlflow"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -60,6 +59,9 @@ type Engine struct {
 	// any call's parenthesis, a composite literal's brace) to the variable
 	// the source assigns it to, for naming maps the SSA form keeps nameless.
 	names map[nameKey]string
+	// calls maps a call's left parenthesis (the position go/ssa gives the
+	// call) to the start of the call expression, for related positions.
+	calls map[token.Pos]token.Pos
 	// initOnly holds the package's init-only map variables (initonly.go),
 	// whose accesses outside init functions are dead after initialization.
 	initOnly map[string]bool
@@ -68,8 +70,21 @@ type Engine struct {
 	keys   map[ssa.Value]ref.TypeKey
 	nonNil map[ref.Ref]bool // neverNil's answers
 
+	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
+
 	limits Limits
 	caps   Caps
+
+	readers atomic.Int32 // checks still to call Done; see Config.Readers
+}
+
+// Done says that a check has finished with the engine's results. The last
+// of Config.Readers to call it releases them; a check must not use the
+// engine after calling it.
+func (e *Engine) Done() {
+	if e.readers.Add(-1) == 0 {
+		*e = Engine{fset: e.fset, caps: e.caps}
+	}
 }
 
 // Caps returns what the engine's bounds dropped in the package (caps.go).
@@ -113,9 +128,19 @@ func (e *Engine) Name(r ref.Ref, fn *ssa.Function) string {
 	return r.Name(fn)
 }
 
+// callStart returns the start of the call expression whose left
+// parenthesis is at pos, or pos.
+func (e *Engine) callStart(pos token.Pos) token.Pos {
+	if p, ok := e.calls[pos]; ok {
+		return p
+	}
+	return pos
+}
+
 // indexNames fills e.names from the files' assignments and declarations.
 func (e *Engine) indexNames(files []*ast.File) {
 	e.names = map[nameKey]string{}
+	e.calls = map[token.Pos]token.Pos{}
 	add := func(lhs *ast.Ident, rhs ast.Expr, idx int) {
 		if lhs == nil || lhs.Name == "_" {
 			return
@@ -130,6 +155,8 @@ func (e *Engine) indexNames(files []*ast.File) {
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
+			case *ast.CallExpr:
+				e.calls[n.Lparen] = n.Pos()
 			case *ast.AssignStmt:
 				for i, l := range n.Lhs {
 					id, _ := l.(*ast.Ident)
@@ -241,6 +268,12 @@ type Config struct {
 	// results are otherwise held until the whole run ends.
 	Checked func(pkgPath string) bool
 
+	// Readers, when set, says how many checks read each package's result:
+	// once that many have called Engine.Done, the engine lets go of the
+	// package's SSA form and results (the checker would hold them until
+	// the whole run ends).
+	Readers func() int
+
 	// Dropped, when set, is told what the bounds dropped in each package
 	// the engine analysed (caps.go), including packages whose results it
 	// does not keep.
@@ -251,9 +284,9 @@ type Config struct {
 // cfg. Its result is *Engine. Each call returns a distinct analyzer: the
 // checks that use it must be built for it (see package mapvet).
 //
-// It builds the package's SSA form by running buildssa's Run itself rather
-// than listing buildssa in Requires, so that packages the engine skips
-// (the standard library without Std) cost nothing.
+// It builds the package's SSA form itself (build.go) rather than listing
+// buildssa in Requires, so that packages the engine skips (the standard
+// library without Std) cost nothing.
 func NewAnalyzer(cfg Config) *analysis.Analyzer {
 	return newAnalyzer(func() Config { return cfg })
 }
@@ -263,7 +296,6 @@ func newAnalyzer(cfg func() Config) *analysis.Analyzer {
 		Name:       "mapflow",
 		Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
 		URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
-		Requires:   []*analysis.Analyzer{ctrlflow.Analyzer},
 		ResultType: reflect.TypeFor[*Engine](),
 		FactTypes:  []analysis.Fact{new(SummaryFact)},
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, cfg()) },
@@ -303,12 +335,8 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	if len(pass.Files) == 0 || !cfg.Std && isStd(pass) {
 		return New(pass.Fset, nil, nil, nil), nil
 	}
-	built, err := buildssa.Analyzer.Run(pass)
-	if err != nil {
-		return nil, err
-	}
-	ssainfo := built.(*buildssa.SSA)
-	e := New(pass.Fset, ssainfo.Pkg, ssainfo.SrcFuncs, func(fn *ssa.Function) *Summary {
+	ssapkg, srcFuncs := buildSSA(pass)
+	e := New(pass.Fset, ssapkg, srcFuncs, func(fn *ssa.Function) *Summary {
 		obj := fn.Object()
 		if obj == nil || obj.Pkg() == nil {
 			return nil
@@ -321,7 +349,7 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	})
 	e.limits = cfg.Limits.orDefault()
 	e.indexNames(pass.Files)
-	for _, fn := range ssainfo.SrcFuncs {
+	for _, fn := range srcFuncs {
 		current = fn
 		r := e.Result(fn)
 		obj := fn.Object()
@@ -335,6 +363,9 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	}
 	if cfg.Checked != nil && !cfg.Checked(pass.Pkg.Path()) {
 		return New(pass.Fset, nil, nil, nil), nil // nothing will read it
+	}
+	if cfg.Readers != nil {
+		e.readers.Store(int32(cfg.Readers()))
 	}
 	return e, nil
 }

@@ -20,6 +20,8 @@ type SummaryFact struct {
 	Acquires []factHeld
 	Releases []factRef
 	Spawns   []factSpawn
+	Calls    []factCall
+	NoReturn bool
 }
 
 func (*SummaryFact) AFact() {}
@@ -67,7 +69,16 @@ type factSpawn struct {
 	Dones    []factRef
 	Sends    []factRef
 	Groups   []factRef
+	Calls    []factCall
 	Siblings bool
+}
+
+type factCall struct {
+	Fn    factRef
+	Field string
+	Args  [][]factRef
+	Locks []factHeld
+	Nils  []factRef
 }
 
 func toFactRef(r ref.Ref) factRef {
@@ -138,6 +149,30 @@ func (c factCodec) fromAccesses(fs []factAccess) []Access {
 	return out
 }
 
+func (c factCodec) toCalls(dcs []DynCall) []factCall {
+	var out []factCall
+	for _, dc := range dcs {
+		f := factCall{Fn: toFactRef(dc.Fn), Field: string(dc.Field), Locks: c.toLocks(dc.Locks), Nils: toFactRefs(dc.Nils)}
+		for _, a := range dc.Args {
+			f.Args = append(f.Args, toFactRefs(a))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (c factCodec) fromCalls(fs []factCall) []DynCall {
+	var out []DynCall
+	for _, f := range fs {
+		dc := DynCall{Fn: f.Fn.ref(), Field: ref.TypeKey(f.Field), Locks: c.fromLocks(f.Locks), Nils: fromFactRefs(f.Nils)}
+		for _, a := range f.Args {
+			dc.Args = append(dc.Args, fromFactRefs(a))
+		}
+		out = append(out, dc)
+	}
+	return out
+}
+
 func (c factCodec) fact(s *Summary) *SummaryFact {
 	f := &SummaryFact{
 		Accesses: c.toAccesses(s.Accesses),
@@ -147,10 +182,12 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 		Recvs:    toFactRefs(s.Recvs),
 		Acquires: c.toLocks(s.Acquires),
 		Releases: toFactRefs(s.Releases),
+		Calls:    c.toCalls(s.Calls),
+		NoReturn: s.NoReturn,
 	}
 	for _, sp := range s.Spawns {
 		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
-			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), sp.Siblings})
+			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings})
 	}
 	return f
 }
@@ -164,11 +201,13 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 		Recvs:    fromFactRefs(f.Recvs),
 		Acquires: c.fromLocks(f.Acquires),
 		Releases: fromFactRefs(f.Releases),
+		Calls:    c.fromCalls(f.Calls),
+		NoReturn: f.NoReturn,
 	}
 	for _, sp := range f.Spawns {
 		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),
 			Accesses: c.fromAccesses(sp.Accesses), Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends),
-			Groups: fromFactRefs(sp.Groups), Siblings: sp.Siblings})
+			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings})
 	}
 	return s
 }

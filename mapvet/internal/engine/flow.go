@@ -25,8 +25,14 @@ func (a *funcAnalysis) solve() {
 		for _, instr := range b.Instrs {
 			a.step()
 			a.transfer(st, instr, false)
+			if !st.live {
+				break // a call that never returns
+			}
 		}
 		for i, succ := range b.Succs {
+			if !st.live {
+				break
+			}
 			if !taken(b, i) {
 				continue
 			}
@@ -155,6 +161,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 			a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
 			a.sum.Waits = append(a.sum.Waits, ci.sum.Waits...)
 			a.sum.Recvs = append(a.sum.Recvs, ci.sum.Recvs...)
+			a.recordCalls(st, ci.sum.Calls)
 		}
 		for _, h := range ci.sum.Acquires {
 			st.locks = st.locks.With(h)
@@ -165,6 +172,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 		st.running = st.running.minus(a.joinedBy(ci.sum.Waits, ci.sum.Recvs))
 	}
 	if rec {
+		a.recordCalls(st, a.dyn[instr])
 		for _, op := range ops.MapOps(instr) {
 			for _, acc := range a.access(op, st.locks) {
 				acc.Here = st.locks
@@ -172,6 +180,19 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 				a.record(st, acc)
 			}
 		}
+	}
+	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
+		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
+}
+
+// recordCalls adds dynamic calls made at this point to the summary, with
+// the locks held and the path conditions here.
+func (a *funcAnalysis) recordCalls(st *state, dcs []DynCall) {
+	for _, dc := range dcs {
+		dc.Locks = st.locks.Union(dc.Locks)
+		dc.Nils = unionOf(dc.Nils, st.nils)
+		a.sum.Calls = append(a.sum.Calls, dc)
 	}
 }
 
@@ -255,7 +276,7 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
 	key := a.e.typeKeyOf(op.Obj)
 	for _, r := range a.e.refsOf(op.Obj) {
-		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: op.Pos})
+		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: a.e.callStart(op.Pos)})
 	}
 }
 
@@ -304,6 +325,9 @@ func (a *funcAnalysis) recordAll() {
 		for _, instr := range b.Instrs {
 			a.step()
 			a.transfer(st, instr, true)
+			if !st.live {
+				break
+			}
 		}
 	}
 	for pair := range a.overlaps {
@@ -312,7 +336,7 @@ func (a *funcAnalysis) recordAll() {
 			// A function that starts a goroutine and is called in a loop
 			// often keeps one instance at a time itself (a flag, a
 			// channel); its own summary says whether instances overlap.
-			if !g.Spawned() {
+			if !g.Spawned() || g.RunsValue {
 				g.Siblings = true
 			}
 			continue
@@ -356,6 +380,7 @@ func (a *funcAnalysis) recordAll() {
 	}
 
 	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
+	a.sum.Calls = portableCalls(a.sum.Calls)
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -374,8 +399,9 @@ func (a *funcAnalysis) recordAll() {
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)
+			sp.Calls = portableCalls(sp.Calls)
 			switch {
-			case len(sp.Accesses) == 0:
+			case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
 			case len(a.sum.Spawns) >= a.e.limits.Spawns:
 				a.e.caps.Spawns++
 			default:
@@ -383,6 +409,9 @@ func (a *funcAnalysis) recordAll() {
 			}
 		})
 	}
+	// A function none of whose paths returns (it exits, panics or loops
+	// forever) ends its callers' paths too. One that recovers may return.
+	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
 	a.res.Goroutines = a.gs
 	a.res.Defers = a.ds
 	a.res.Summary = a.sum

@@ -22,6 +22,8 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 		Recvs:    substRefs(s.Recvs, params, frees),
 		Acquires: e.substLocks(s.Acquires, params, frees, caller),
 		Releases: substRefs(s.Releases, params, frees),
+		Calls:    e.substCalls(s.Calls, params, frees, caller),
+		NoReturn: s.NoReturn,
 	}
 	for _, sp := range s.Spawns {
 		out.Spawns = append(out.Spawns, &Goroutine{
@@ -32,6 +34,7 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 			Dones:    substRefs(sp.Dones, params, frees),
 			Sends:    substRefs(sp.Sends, params, frees),
 			Groups:   substRefs(sp.Groups, params, frees),
+			Calls:    e.substCalls(sp.Calls, params, frees, caller),
 			Siblings: sp.Siblings,
 		})
 	}
@@ -55,6 +58,47 @@ func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller 
 			}
 			out = append(out, n)
 		}
+	}
+	return out
+}
+
+// substCalls names dynamic calls in the caller's namespace: one for each
+// Ref the called value may be there.
+func (e *Engine) substCalls(dcs []DynCall, params, frees [][]ref.Ref, caller *ssa.Function) []DynCall {
+	var out []DynCall
+	for _, dc := range dcs {
+		args := make([][]ref.Ref, len(dc.Args))
+		for i, a := range dc.Args {
+			args[i] = substRefs(a, params, frees)
+		}
+		for _, fn := range ref.Subst(dc.Fn, params, frees) {
+			out = append(out, DynCall{Fn: fn, Field: dc.Field, Args: args,
+				Locks: e.substLocks(dc.Locks, params, frees, caller), Nils: substNils(dc.Nils, params, frees)})
+		}
+	}
+	return out
+}
+
+// portableCalls keeps the dynamic calls a caller may resolve: of a value
+// rooted at a parameter, a free variable or a global.
+func portableCalls(dcs []DynCall) []DynCall {
+	var out []DynCall
+	for _, dc := range dcs {
+		if !dc.Fn.Portable() {
+			continue
+		}
+		var ls LockSet
+		for _, h := range dc.Locks {
+			if h.Lock.Portable() {
+				ls = append(ls, h)
+			}
+		}
+		args := make([][]ref.Ref, len(dc.Args))
+		for i, a := range dc.Args {
+			args[i] = portableRefs(a)
+		}
+		dc.Locks, dc.Args, dc.Nils = ls, args, portableRefs(dc.Nils)
+		out = append(out, dc)
 	}
 	return out
 }

@@ -54,11 +54,13 @@ type Summary struct {
 	Acquires LockSet   // locks it holds when it returns that it took itself
 	Releases []ref.Ref // locks it releases that it did not take
 	Spawns   []*Goroutine
+	Calls    []DynCall // calls of function values it was given (dyncall.go)
+	NoReturn bool      // no path returns (it exits, panics or loops forever)
 }
 
 func (s *Summary) empty() bool {
 	return len(s.Accesses) == 0 && len(s.Dones) == 0 && len(s.Sends) == 0 && len(s.Waits) == 0 &&
-		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0
+		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn
 }
 
 // Goroutine is a function started on another goroutine, with its effects
@@ -74,9 +76,14 @@ type Goroutine struct {
 	Dones    []ref.Ref
 	Sends    []ref.Ref
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
-	Siblings bool      // another instance from the same start may run at the same time
-	Origin   string    // the function whose go statement (or AfterFunc, ...) started it
-	Overlaps []int     // indexes of other goroutines of the function that may run at the same time
+	Calls    []DynCall // function values it calls that are not known yet
+	// RunsValue: the goroutine runs a function value the analysed function
+	// passed (a goroutine helper such as g.Run(func() {...})): each call
+	// starts another, so calls in a loop run side by side.
+	RunsValue bool
+	Siblings  bool   // another instance from the same start may run at the same time
+	Origin    string // the function whose go statement (or AfterFunc, ...) started it
+	Overlaps  []int  // indexes of other goroutines of the function that may run at the same time
 }
 
 // Spawned reports whether a function the analysed one calls started g.

@@ -119,6 +119,8 @@ const (
 	ErrgroupGo                         // (*errgroup.Group).Go(f)
 	ErrgroupTryGo                      // (*errgroup.Group).TryGo(f)
 	WaitGroupGo                        // (*sync.WaitGroup).Go(f)
+	HTTPHandler                        // a net/http handler: entry.go
+	GRPCMethod                         // a gRPC service method: entry.go
 )
 
 // String is the API that starts the goroutine, as a Go programmer writes it.
@@ -134,6 +136,10 @@ func (k StartKind) String() string {
 		return "errgroup.Group.TryGo"
 	case WaitGroupGo:
 		return "sync.WaitGroup.Go"
+	case HTTPHandler:
+		return "net/http handler"
+	case GRPCMethod:
+		return "gRPC method"
 	}
 	return "?"
 }
@@ -142,6 +148,7 @@ func (k StartKind) String() string {
 type Start struct {
 	Kind  StartKind
 	Fn    *ssa.Function // the function that runs (nil when not known statically)
+	Value ssa.Value     // the function value that runs, when Fn is nil (a parameter, a field, ...)
 	Binds []ssa.Value   // Fn's free variables, when it is a closure
 	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
 	Group ssa.Value     // the WaitGroup or errgroup.Group whose Wait joins it
@@ -169,6 +176,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s.Fn, s.Binds = funcValue(c.Value)
 		s.Args = c.Args
+		if s.Fn == nil {
+			s.Value = c.Value
+		}
 		return s
 	case *ssa.Call:
 		fn := in.Common().StaticCallee()
@@ -181,6 +191,9 @@ func StartOf(instr ssa.Instruction) *Start {
 		}
 		s := &Start{Kind: sf.kind, Pos: in.Pos()}
 		s.Fn, s.Binds = funcValue(in.Call.Args[sf.fn])
+		if s.Fn == nil {
+			s.Value = in.Call.Args[sf.fn]
+		}
 		if sf.group >= 0 {
 			s.Group = in.Call.Args[sf.group]
 		}
@@ -205,6 +218,10 @@ func funcValue(v ssa.Value) (*ssa.Function, []ssa.Value) {
 	return nil, nil
 }
 
+// FuncValue returns the function a func-typed value calls, and its
+// bindings when it is a closure (nil when it is not known here).
+func FuncValue(v ssa.Value) (*ssa.Function, []ssa.Value) { return funcValue(v) }
+
 // Callee returns the function a call instruction calls statically, with the
 // closure bindings when it calls a closure literal directly, or nil.
 func Callee(c *ssa.CallCommon) (*ssa.Function, []ssa.Value) {
@@ -215,4 +232,62 @@ func Callee(c *ssa.CallCommon) (*ssa.Function, []ssa.Value) {
 		return nil, nil
 	}
 	return funcValue(c.Value)
+}
+
+// noReturn are the standard library's functions that never return (the
+// engine finds other packages' own, from their bodies).
+var noReturn = map[string]bool{
+	"os.Exit":                   true,
+	"syscall.Exit":              true,
+	"runtime.Goexit":            true,
+	"log.Fatal":                 true,
+	"log.Fatalf":                true,
+	"log.Fatalln":               true,
+	"log.Panic":                 true,
+	"log.Panicf":                true,
+	"log.Panicln":               true,
+	"(*log.Logger).Fatal":       true,
+	"(*log.Logger).Fatalf":      true,
+	"(*log.Logger).Fatalln":     true,
+	"(*log.Logger).Panic":       true,
+	"(*log.Logger).Panicf":      true,
+	"(*log.Logger).Panicln":     true,
+	"(*testing.common).FailNow": true,
+	"(*testing.common).Fatal":   true,
+	"(*testing.common).Fatalf":  true,
+	"(*testing.common).SkipNow": true,
+	"(*testing.common).Skip":    true,
+	"(*testing.common).Skipf":   true,
+}
+
+// tbNoReturn are the methods of testing.TB (and of *testing.T, B and F,
+// which promote testing.common's) that never return.
+var tbNoReturn = map[string]bool{"FailNow": true, "Fatal": true, "Fatalf": true, "SkipNow": true, "Skip": true, "Skipf": true}
+
+// NoReturn reports whether a call is to a standard library function that
+// never returns: os.Exit, log.Fatal, t.Fatal, ...
+func NoReturn(c *ssa.CallCommon) bool {
+	if c.IsInvoke() {
+		return tbNoReturn[c.Method.Name()] && isTestingType(c.Value.Type())
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return false
+	}
+	if noReturn[FuncName(fn)] {
+		return true
+	}
+	// A promoted method's wrapper: (*testing.T).Fatal.
+	if recv := fn.Signature.Recv(); recv != nil && tbNoReturn[fn.Name()] {
+		return isTestingType(recv.Type())
+	}
+	return false
+}
+
+func isTestingType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "testing"
 }

@@ -97,6 +97,10 @@ func Goroutine(fset *token.FileSet, g *engine.Goroutine) string {
 		return "the goroutine started at " + at
 	case g.Kind == ops.AfterFunc:
 		return "the time.AfterFunc callback registered at " + at
+	case g.Kind == ops.HTTPHandler:
+		return "the net/http handler registered at " + at
+	case g.Kind == ops.GRPCMethod:
+		return "the gRPC method registered at " + at
 	}
 	return "the " + g.Kind.String() + " goroutine started at " + at
 }
@@ -112,6 +116,10 @@ func Start(g *engine.Goroutine) []analysis.RelatedInformation {
 		msg = "time.AfterFunc callback registered here"
 	case ops.GoStmt:
 		msg = "goroutine started here"
+	case ops.HTTPHandler:
+		msg = "net/http handler registered here: each request runs it on a goroutine of its own"
+	case ops.GRPCMethod:
+		msg = "gRPC service registered here: each call runs its methods on a goroutine of its own"
 	default:
 		msg = g.Kind.String() + " goroutine started here"
 	}
