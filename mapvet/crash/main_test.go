@@ -155,3 +155,31 @@ func TestMainRevisionWarning(t *testing.T) {
 		}
 	}
 }
+
+// The README's walkthrough shows mapvet crash's real output on a real
+// crash (testdata/logs/metrics-readme.log, the metrics scenario under
+// GOTRACEBACK=all, prefixed as containerd does).
+func TestReadmeWalkthrough(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const intro = "$ mapvet crash -log crash.log ./metrics\n"
+	i := strings.Index(string(readme), intro)
+	if i < 0 {
+		t.Fatal("README.md has no mapvet crash walkthrough")
+	}
+	block := string(readme[i+len(intro):])
+	block = block[:strings.Index(block, "exit status 3\n```")]
+	stdout, stderr, code := runMain(t, "", "-C", "testdata/scenarios", "-log", "../logs/metrics-readme.log", "./metrics")
+	if code != 3 || stdout != block {
+		t.Errorf("README.md's walkthrough differs from mapvet crash (exit %d):\n--- README:\n%s--- mapvet crash:\n%s%s", code, block, stdout, stderr)
+	}
+	log, err := os.ReadFile("testdata/logs/metrics-readme.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head := strings.Join(strings.SplitN(string(log), "\n", 11)[:10], "\n"); !strings.Contains(string(readme), strings.ReplaceAll(head, " stderr F \n", " stderr F\n")) {
+		t.Errorf("README.md does not show the log's first lines:\n%s", head)
+	}
+}
