@@ -412,7 +412,7 @@ func describeRank(r *Report, rank int) string {
 		w := c.Seen[0]
 		switch {
 		case w.Unavailable:
-			s += " (seen: goroutine running on another thread, by its go statement)"
+			s += " (seen: a goroutine running on another thread, by what started it)"
 		case w.InMapCode:
 			s += " (seen: a goroutine inside the map write)"
 		case w.Exact:
