@@ -8,6 +8,8 @@
 //	deferaccess   deferred code that touches a map a goroutine may still write
 //	rlockwrite    map writes while only RWMutex.RLock is held
 //	sharedmap     maps used by several goroutines with no lock or join
+//	guardedby     map accesses without the lock that guards the map
+//	copiedowner   maps shared by copies of their owner with mutexes of their own
 //	rangeinsert   inserts into a map during a range over it
 //	mapvetignore  //mapvet:ignore directives without a check or a reason
 //
@@ -21,8 +23,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mapsafe/mapsafe/mapvet/copiedowner"
 	"github.com/mapsafe/mapsafe/mapvet/deferaccess"
 	"github.com/mapsafe/mapsafe/mapvet/directive"
+	"github.com/mapsafe/mapsafe/mapvet/guardedby"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/rangeinsert"
@@ -61,6 +65,8 @@ var checks = []struct {
 	{deferaccess.Info, deferaccess.New, true},
 	{rlockwrite.Info, rlockwrite.New, true},
 	{sharedmap.Info, sharedmap.New, true},
+	{guardedby.Info, guardedby.New, true},
+	{copiedowner.Info, copiedowner.New, true},
 	{rangeinsert.Info, func(*analysis.Analyzer) *analysis.Analyzer { return rangeinsert.Analyzer }, false},
 	{directive.Info, func(*analysis.Analyzer) *analysis.Analyzer { return directive.Analyzer }, false},
 }

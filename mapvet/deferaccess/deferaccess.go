@@ -6,7 +6,6 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
-	"github.com/mapsafe/mapsafe/mapvet/internal/guardedby"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -39,13 +38,12 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
-		guards := guardedby.Infer(eng)
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
 			for _, d := range r.Defers {
 				c.At(d.Pos)
-				checkDefer(c, r, d, guards)
+				checkDefer(c, eng, r, d)
 			}
 		}
 	})
@@ -53,12 +51,12 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 
 // checkDefer reports each map d accesses at most once: first a goroutine of
 // the function that may write it while d runs, else a guard d does not hold.
-func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards guardedby.Guards) {
+func checkDefer(c *diag.Checker, eng *engine.Engine, r *engine.Result, d *engine.Deferred) {
 	fset := c.Pass.Fset
 	done := map[ref.Ref]bool{}
 	for i := range d.Accesses {
 		a := &d.Accesses[i]
-		if done[a.Ref] {
+		if done[a.Ref] || !a.Kind.Crashes() {
 			continue
 		}
 		locks := d.Locks.Union(a.Locks)
@@ -73,7 +71,7 @@ func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards gu
 			})
 			continue
 		}
-		gd, ok := guards[a.TypeKey]
+		gd, ok := eng.Guard(a.TypeKey)
 		if !ok || a.Kind == ops.Write && a.Via != nil {
 			continue
 		}

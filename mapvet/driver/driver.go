@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
 	"github.com/mapsafe/mapsafe/mapvet"
@@ -251,6 +252,14 @@ func Run(cfg Config) (*Result, error) {
 				res.Checks = append(res.Checks, c)
 			}
 		}
+	}
+	if p := os.Getenv("MAPVET_HEAPPROFILE_EVERY"); p != "" {
+		go func() {
+			for i := 0; ; i++ {
+				time.Sleep(30 * time.Second)
+				writeInuse(fmt.Sprintf("%s.%d", p, i))
+			}
+		}()
 	}
 	pcfg := &packages.Config{
 		Mode:      packages.LoadAllSyntax,

@@ -289,7 +289,7 @@ func TestSARIF(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &log); err != nil {
 		t.Fatal(err)
 	}
-	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Tool.Driver.Rules) != 5 || len(log.Runs[0].Results) != 2 {
+	if log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Tool.Driver.Rules) != 7 || len(log.Runs[0].Results) != 2 {
 		t.Fatalf("unexpected SARIF: %s", stdout)
 	}
 	if r := log.Runs[0].Results[0]; r.RuleID != "rlockwrite" || r.Level != "error" || r.Locations[0].PhysicalLocation.Region.StartLine != 13 {

@@ -18,9 +18,9 @@
 //	      mapvet:
 //	        type: module
 //	        settings:
-//	          checks: [deferaccess, rlockwrite, sharedmap, rangeinsert]
+//	          checks: [deferaccess, rlockwrite, sharedmap, guardedby, copiedowner, rangeinsert]
 //
-// checks is optional (default: all).
+// checks is optional (default: the default checks).
 package golangci
 
 import (

@@ -7,7 +7,6 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
-	"github.com/mapsafe/mapsafe/mapvet/internal/guardedby"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -43,16 +42,15 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
-		guards := guardedby.Infer(eng)
 		calls := callIndex(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
-			checkFunc(c, eng.Result(fn), guards, calls)
+			checkFunc(c, eng, eng.Result(fn), calls)
 		}
 	})
 }
 
-func checkFunc(c *diag.Checker, r *engine.Result, guards guardedby.Guards, calls map[token.Pos]*ast.CallExpr) {
+func checkFunc(c *diag.Checker, eng *engine.Engine, r *engine.Result, calls map[token.Pos]*ast.CallExpr) {
 	fset := c.Pass.Fset
 	reported := map[token.Pos]bool{}
 	fixed := map[ref.Ref]bool{}
@@ -61,7 +59,7 @@ func checkFunc(c *diag.Checker, r *engine.Result, guards guardedby.Guards, calls
 		if a.Kind != ops.Write || a.Fresh || reported[a.Pos] {
 			continue
 		}
-		h, ok := readLockGuarding(a, guards)
+		h, ok := readLockGuarding(eng, a)
 		if !ok {
 			continue
 		}
@@ -89,10 +87,10 @@ func checkFunc(c *diag.Checker, r *engine.Result, guards guardedby.Guards, calls
 // readLockGuarding returns a lock that guards a's map and that the function
 // itself holds only shared at a (a callee's own RLock is the callee's
 // report), provided no lock guarding the map is held exclusively.
-func readLockGuarding(a *engine.Access, guards guardedby.Guards) (engine.Held, bool) {
-	g, inferred := guards[a.TypeKey]
+func readLockGuarding(eng *engine.Engine, a *engine.Access) (engine.Held, bool) {
+	g, inferred := eng.Guard(a.TypeKey)
 	guarding := func(h engine.Held) bool {
-		return guardedby.Beside(h.Lock, a.Ref) || inferred && g.Is(h.TypeKey)
+		return h.Lock.Together(a.Ref) || inferred && g.Is(h.TypeKey)
 	}
 	for _, h := range a.Locks {
 		if !h.Shared && guarding(h) {

@@ -197,4 +197,4 @@ type Info struct {
 
 // Checks lists the names of mapvet's checks, the names a //mapvet:ignore
 // directive may use.
-var Checks = []string{"deferaccess", "rlockwrite", "sharedmap", "rangeinsert"}
+var Checks = []string{"deferaccess", "rlockwrite", "sharedmap", "guardedby", "copiedowner", "rangeinsert"}

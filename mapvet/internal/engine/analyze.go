@@ -123,6 +123,9 @@ func (a *funcAnalysis) prepass() {
 				ci = a.dynSummary(instr, &call.Call, call.Pos())
 			}
 			if ci == nil {
+				ci = a.invokeSummary(&call.Call, call.Pos())
+			}
+			if ci == nil {
 				continue
 			}
 			a.calls[instr] = ci
@@ -164,6 +167,12 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	case s.Value != nil:
 		// go fn(): a function value; known here, or to a caller.
 		sub = &Summary{Calls: a.dynCall(s.Value, s.Args)}
+	case s.Invoke != nil:
+		ci := a.invokeSummary(s.Invoke, s.Pos)
+		if ci == nil {
+			return nil
+		}
+		sub = ci.sum
 	default:
 		return nil
 	}
@@ -300,7 +309,15 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
 	key := a.e.typeKeyOf(op.Map)
 	refs := a.e.refsOf(op.Map)
-	if a.detached(op.Map) {
+	switch {
+	case op.Path != "": // a map field of a printed or encoded value
+		key = ref.FieldKey(op.Owner, op.Field)
+		var in []ref.Ref
+		for _, r := range refs {
+			in = append(in, r.Append(op.Path))
+		}
+		refs = in
+	case a.detached(op.Map):
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
 	for _, r := range refs {

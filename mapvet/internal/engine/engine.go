@@ -35,6 +35,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -72,6 +73,11 @@ type Engine struct {
 
 	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
 
+	declared       map[ref.TypeKey]Held  // //mapvet:guardedby comments (guards.go)
+	guards         map[ref.TypeKey]Guard // Guards's answer
+	importedGuards map[ref.TypeKey]Guard // other packages' GuardsFacts
+	called         map[*ssa.Function]bool
+
 	limits Limits
 	caps   Caps
 
@@ -97,11 +103,15 @@ func (e *Engine) Caps() Caps {
 // refsOf returns the Refs v may denote (ref.Of, remembered).
 func (e *Engine) refsOf(v ssa.Value) []ref.Ref { return e.refs.Of(v) }
 
-// typeKeyOf returns v's TypeKey (ref.TypeKeyOf, remembered).
+// typeKeyOf returns v's TypeKey (ref.TypeKeyOf, remembered), or for a
+// call's result the one its callee's summary gives.
 func (e *Engine) typeKeyOf(v ssa.Value) ref.TypeKey {
 	k, ok := e.keys[v]
 	if !ok {
 		k = ref.TypeKeyOf(v)
+		if k == "" {
+			k = e.callResultKey(v)
+		}
 		e.keys[v] = k
 	}
 	return k
@@ -187,7 +197,7 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 	if imported == nil {
 		imported = func(*ssa.Function) *Summary { return nil }
 	}
-	return &Engine{
+	e := &Engine{
 		fset:     fset,
 		pkg:      pkg,
 		results:  map[*ssa.Function]*Result{},
@@ -200,6 +210,8 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 		keys:         map[ssa.Value]ref.TypeKey{},
 		limits:       DefaultLimits,
 	}
+	e.refs.Results = e.callResults
+	return e
 }
 
 // InTestFile reports whether fn is declared in a _test.go file.
@@ -292,13 +304,23 @@ func NewAnalyzer(cfg Config) *analysis.Analyzer {
 }
 
 func newAnalyzer(cfg func() Config) *analysis.Analyzer {
+	// The checker starts every package whose dependencies are done, and
+	// the Go scheduler interleaves them: with many in flight, each holding
+	// its SSA form and half-built results, memory grows with the number
+	// started rather than the number of processors. At most GOMAXPROCS
+	// packages are analysed at once.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	return &analysis.Analyzer{
 		Name:       "mapflow",
 		Doc:        "compute map accesses, locks, goroutines and joins for the mapvet checks",
 		URL:        "https://github.com/mapsafe/mapsafe/tree/main/mapvet",
 		ResultType: reflect.TypeFor[*Engine](),
-		FactTypes:  []analysis.Fact{new(SummaryFact)},
-		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, cfg()) },
+		FactTypes:  []analysis.Fact{new(SummaryFact), new(GuardsFact)},
+		Run: func(pass *analysis.Pass) (any, error) {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			return run(pass, cfg())
+		},
 	}
 }
 
@@ -348,6 +370,8 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 		return factCodec{pass.Fset, obj.Pkg().Path()}.summary(&f)
 	})
 	e.limits = cfg.Limits.orDefault()
+	e.declared = declaredGuards(pass)
+	e.importedGuards = importGuards(pass)
 	e.indexNames(pass.Files)
 	for _, fn := range srcFuncs {
 		current = fn
@@ -357,6 +381,9 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 			continue
 		}
 		pass.ExportObjectFact(obj, factCodec{pass.Fset, pass.Pkg.Path()}.fact(r.Summary))
+	}
+	if f := e.guardsFact(pass.Pkg.Path()); len(f.Guards) > 0 {
+		pass.ExportPackageFact(f)
 	}
 	if cfg.Dropped != nil {
 		cfg.Dropped(pass.Pkg.Path(), e.Caps())

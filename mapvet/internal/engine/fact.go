@@ -22,6 +22,9 @@ type SummaryFact struct {
 	Spawns   []factSpawn
 	Calls    []factCall
 	NoReturn bool
+
+	Returns    [][]factRef
+	ReturnKeys []string
 }
 
 func (*SummaryFact) AFact() {}
@@ -185,6 +188,10 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 		Calls:    c.toCalls(s.Calls),
 		NoReturn: s.NoReturn,
 	}
+	for i, r := range s.Returns {
+		f.Returns = append(f.Returns, toFactRefs(r))
+		f.ReturnKeys = append(f.ReturnKeys, string(s.ReturnKeys[i]))
+	}
 	for _, sp := range s.Spawns {
 		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
 			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings})
@@ -203,6 +210,10 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 		Releases: fromFactRefs(f.Releases),
 		Calls:    c.fromCalls(f.Calls),
 		NoReturn: f.NoReturn,
+	}
+	for i, r := range f.Returns {
+		s.Returns = append(s.Returns, fromFactRefs(r))
+		s.ReturnKeys = append(s.ReturnKeys, ref.TypeKey(f.ReturnKeys[i]))
 	}
 	for _, sp := range f.Spawns {
 		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),

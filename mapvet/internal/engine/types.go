@@ -56,11 +56,18 @@ type Summary struct {
 	Spawns   []*Goroutine
 	Calls    []DynCall // calls of function values it was given (dyncall.go)
 	NoReturn bool      // no path returns (it exits, panics or loops forever)
+
+	// Returns gives, for each result, the Refs it may be when all are
+	// known and portable (a method returning its receiver's map field);
+	// nil otherwise. ReturnKeys gives the results' TypeKeys likewise.
+	// (returns.go)
+	Returns    [][]ref.Ref
+	ReturnKeys []ref.TypeKey
 }
 
 func (s *Summary) empty() bool {
 	return len(s.Accesses) == 0 && len(s.Dones) == 0 && len(s.Sends) == 0 && len(s.Waits) == 0 &&
-		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn
+		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn && len(s.Returns) == 0
 }
 
 // Goroutine is a function started on another goroutine, with its effects

@@ -38,11 +38,16 @@ func Access(a *engine.Access) string {
 		if ops.Printing(a.Verb) {
 			return "printing " + a.Name + " with " + a.Verb
 		}
+		if ops.Encoding(a.Verb) {
+			return "encoding " + a.Name + " with " + ops.ShortName(a.Verb)
+		}
 		return a.Verb + " over " + a.Name
 	case ops.Read:
 		return "read of " + a.Name
 	case ops.Clone:
 		return "clone of " + a.Name
+	case ops.Len:
+		return "len of " + a.Name
 	}
 	switch a.Verb {
 	case "delete", "clear":

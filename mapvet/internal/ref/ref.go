@@ -100,6 +100,16 @@ func (r Ref) Beside(s Ref) bool {
 	return ok1 && ok2 && rp == sp
 }
 
+// Together reports whether a lock at r and a map at s sit together the way
+// a lock that is there for a map does: fields of one struct value, or
+// package variables of one package.
+func (r Ref) Together(s Ref) bool {
+	if r.Kind == Global && s.Kind == Global {
+		return r.Package() == s.Package()
+	}
+	return r.Beside(s)
+}
+
 // parent strips the last field step of a path.
 func parent(p string) (string, bool) {
 	i := strings.LastIndexByte(p, '.')

@@ -34,6 +34,12 @@ const (
 type Resolver struct {
 	cache  map[ssa.Value][]Ref
 	Capped int // resolutions cut short by maxVisits or maxRefs
+
+	// Results, when set, names what a call returns: the Refs result i of
+	// call may be (a method that returns a field of its receiver), or
+	// false when that is not known (the call's result is then its own
+	// Local root).
+	Results func(call *ssa.Call, i int) ([]Ref, bool)
 }
 
 // Of returns the Refs v may denote (see the package function Of).
@@ -41,7 +47,7 @@ func (rv *Resolver) Of(v ssa.Value) []Ref {
 	if rs, ok := rv.cache[v]; ok {
 		return rs
 	}
-	w := walk{memo: map[ssa.Value][]Ref{}, active: map[ssa.Value]bool{}, budget: maxVisits}
+	w := walk{memo: map[ssa.Value][]Ref{}, active: map[ssa.Value]bool{}, budget: maxVisits, results: rv.Results}
 	refs, _ := w.of(v)
 	var out []Ref
 	for _, r := range refs {
@@ -168,10 +174,11 @@ func onlyLoaded(mc *ssa.MakeClosure, v ssa.Value, depth int) bool {
 // and the values whose Refs depended on that cut are not remembered, since
 // another path could reach them whole.
 type walk struct {
-	memo   map[ssa.Value][]Ref
-	active map[ssa.Value]bool
-	budget int
-	capped bool
+	memo    map[ssa.Value][]Ref
+	active  map[ssa.Value]bool
+	budget  int
+	capped  bool
+	results func(*ssa.Call, int) ([]Ref, bool)
 }
 
 // of returns the Refs of v before simplification, and whether a cycle cut
@@ -260,6 +267,24 @@ func (w *walk) resolve(v ssa.Value) (out []Ref, cut bool) {
 				return out, cut
 			}
 		}
+		if call, ok := v.Tuple.(*ssa.Call); ok && w.results != nil {
+			if rs, ok := w.results(call, v.Index); ok {
+				for _, r := range rs {
+					emit(r)
+				}
+				return out, cut
+			}
+		}
+		emit(Ref{Kind: Local, Value: v})
+	case *ssa.Call:
+		if w.results != nil {
+			if rs, ok := w.results(v, 0); ok {
+				for _, r := range rs {
+					emit(r)
+				}
+				return out, cut
+			}
+		}
 		emit(Ref{Kind: Local, Value: v})
 	case *ssa.Phi:
 		for _, e := range v.Edges {
@@ -322,6 +347,11 @@ func structOf(t types.Type) *types.Struct {
 // through have different Refs. It is empty when neither applies.
 type TypeKey string
 
+// FieldKey returns the TypeKey of field f of the struct type owner.
+func FieldKey(owner types.Type, f string) TypeKey {
+	return TypeKey(ownerName(owner) + "." + f)
+}
+
 // TypeKeyOf returns the TypeKey of the location v was loaded from.
 func TypeKeyOf(v ssa.Value) TypeKey {
 	return TypeKey(typeKey(v, 0, map[ssa.Value]bool{}))
@@ -336,9 +366,17 @@ func typeKey(v ssa.Value, depth int, seen map[ssa.Value]bool) string {
 	seen[v] = true
 	switch v := v.(type) {
 	case *ssa.UnOp:
-		if v.Op == token.MUL {
-			return typeKey(v.X, depth+1, seen)
+		if v.Op != token.MUL {
+			break
 		}
+		// A variable assigned once (a result slot, a captured copy) is
+		// the value assigned.
+		if alloc, ok := v.X.(*ssa.Alloc); ok {
+			if stored := singleStore(alloc); stored != nil {
+				return typeKey(stored, depth+1, seen)
+			}
+		}
+		return typeKey(v.X, depth+1, seen)
 	case *ssa.FieldAddr:
 		return ownerName(v.X.Type()) + "." + fieldName(v.X.Type(), v.Field)
 	case *ssa.Field:
