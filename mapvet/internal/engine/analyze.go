@@ -238,7 +238,7 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 // named in this function's namespace.
 func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 	callee, binds := ops.Callee(c)
-	if callee == nil {
+	if callee == nil || ops.OnceCall(callee) {
 		return nil
 	}
 	sum := a.e.summary(callee)
