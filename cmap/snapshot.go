@@ -160,6 +160,7 @@ type Snapshot[K comparable, V any] struct {
 	intKey bool
 
 	skipGenCheck bool // a deliberately broken map for the tests (export_test.go)
+	yieldInWrite bool // tests: widen the window between reading and proposing
 }
 
 // frozen is the generation of no node: while m.gen holds it, every pending
@@ -438,6 +439,9 @@ func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f 
 			delta = -1
 		default: // CancelOp, or DeleteOp of an absent key
 			return old, loaded, nv, op, true
+		}
+		if m.yieldInWrite {
+			runtime.Gosched()
 		}
 		if !m.gcas(p, i, x, cur, n) {
 			return old, loaded, nv, op, false
