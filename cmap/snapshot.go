@@ -120,6 +120,7 @@ const (
 type node struct {
 	state atomic.Uint32
 	kind  uint8
+	n     uint8 // leaves: the number of entries, or bigN
 	// prev is the node that a pending or aborted proposal replaces (nil for
 	// an empty slot); it is cleared when the proposal commits.
 	prev atomic.Pointer[node]
@@ -132,11 +133,6 @@ type inner struct {
 	gen   *generation
 	count *counter // only on roots: the live map's entry count
 	slots [fanout]atomic.Pointer[node]
-}
-
-type leaf[K comparable, V any] struct {
-	node
-	entries []entry[K, V] // points into the same allocation (newLeaf)
 }
 
 type counter struct {
@@ -306,55 +302,12 @@ func (m *Snapshot[K, V]) find(p *inner, key K, h uint64) (value V, ok bool) {
 			p = (*inner)(unsafe.Pointer(x))
 			continue
 		}
-		for _, e := range (*leaf[K, V])(unsafe.Pointer(x)).entries {
-			if e.key == key {
-				return e.value, true
-			}
+		l := (*leaf[K, V])(unsafe.Pointer(x))
+		if i := l.index(key, tagOf(h)); i >= 0 {
+			return l.entries()[i].value, true
 		}
 		return value, false
 	}
-}
-
-// newLeaf returns a leaf with room for n entries in the same allocation,
-// in size classes of 1, 2, 4 and 8 entries, so that a Load reads one object.
-func newLeaf[K comparable, V any](n int) *leaf[K, V] {
-	l := allocLeaf[K, V](n)
-	l.kind = kindLeaf
-	return l
-}
-
-func allocLeaf[K comparable, V any](n int) *leaf[K, V] {
-	switch {
-	case n <= 1:
-		x := new(struct {
-			leaf[K, V]
-			a [1]entry[K, V]
-		})
-		x.entries = x.a[:n]
-		return &x.leaf
-	case n <= 2:
-		x := new(struct {
-			leaf[K, V]
-			a [2]entry[K, V]
-		})
-		x.entries = x.a[:n]
-		return &x.leaf
-	case n <= 4:
-		x := new(struct {
-			leaf[K, V]
-			a [4]entry[K, V]
-		})
-		x.entries = x.a[:n]
-		return &x.leaf
-	case n <= leafMax:
-		x := new(struct {
-			leaf[K, V]
-			a [leafMax]entry[K, V]
-		})
-		x.entries = x.a[:n]
-		return &x.leaf
-	}
-	return &leaf[K, V]{entries: make([]entry[K, V], n)} // keys whose 64-bit hashes collide
 }
 
 // mutate runs one write: f gets key's value and whether it is present, and
@@ -407,12 +360,8 @@ func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f 
 		at := -1
 		if cur != nil {
 			l = (*leaf[K, V])(unsafe.Pointer(cur))
-			for j := range l.entries {
-				if l.entries[j].key == key {
-					at = j
-					old, loaded = l.entries[j].value, true
-					break
-				}
+			if at = l.index(key, tagOf(h)); at >= 0 {
+				old, loaded = l.entries()[at].value, true
 			}
 		}
 		nv, op = f(old, loaded)
@@ -420,22 +369,12 @@ func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f 
 		delta := int64(0)
 		switch {
 		case op == UpdateOp && loaded:
-			nl := newLeaf[K, V](len(l.entries))
-			copy(nl.entries, l.entries)
-			nl.entries[at].value = nv
-			n = &nl.node
+			n = &l.withValue(at, nv).node
 		case op == UpdateOp:
-			var es []entry[K, V]
-			if l != nil {
-				es = l.entries
-			}
-			n = m.build(es, entry[K, V]{key, nv}, shift+levelBits, g)
+			n = m.insert(l, entry[K, V]{key, nv}, h, shift+levelBits, g)
 			delta = 1
 		case op == DeleteOp && loaded:
-			nl := newLeaf[K, V](len(l.entries) - 1)
-			copy(nl.entries, l.entries[:at])
-			copy(nl.entries[at:], l.entries[at+1:])
-			n = &nl.node
+			n = &l.without(at).node
 			delta = -1
 		default: // CancelOp, or DeleteOp of an absent key
 			return old, loaded, nv, op, true
@@ -449,7 +388,7 @@ func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f 
 		if delta != 0 {
 			r.count.add(h, delta)
 		}
-		if delta < 0 && len(l.entries) == 1 {
+		if delta < 0 && l.n == 1 {
 			// The slot now holds an empty leaf; nil means the same and
 			// holds no memory. The change needs no GCAS: no one can tell.
 			p.slots[i].CompareAndSwap(n, nil)
@@ -458,27 +397,25 @@ func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f 
 	}
 }
 
-// build returns a node holding es plus e, for a slot whose children use the
-// hash bits from shift up: a leaf if they fit, else an inner node of
-// generation g that spreads them.
-func (m *Snapshot[K, V]) build(es []entry[K, V], e entry[K, V], shift uint, g *generation) *node {
-	if len(es) < leafMax || shift >= 64 {
-		nl := newLeaf[K, V](len(es) + 1)
-		copy(nl.entries, es)
-		nl.entries[len(es)] = e
-		return &nl.node
-	}
-	var groups [fanout][]entry[K, V]
-	for _, x := range append(es[:len(es):len(es)], e) {
-		i := (m.hash(x.key) >> shift) & slotMask
-		groups[i] = append(groups[i], x)
+// insert returns a node holding l's entries (l may be nil) and e, whose
+// hash is h, for a slot whose children use the hash bits from shift up: a
+// leaf if they fit, else an inner node of generation g that spreads them.
+func (m *Snapshot[K, V]) insert(l *leaf[K, V], e entry[K, V], h uint64, shift uint, g *generation) *node {
+	if l == nil || l.n < leafMax || shift >= 64 {
+		return &l.with(e, h).node
 	}
 	c := &inner{gen: g}
-	for i, grp := range groups {
-		if len(grp) == 0 {
-			continue
+	es := l.entries()
+	for _, x := range append(es[:len(es):len(es)], e) {
+		hx := m.hash(x.key)
+		i := (hx >> shift) & slotMask
+		var sub *leaf[K, V]
+		// A slot of c becomes an inner node only with its (leafMax+1)th
+		// entry, which is then the last of the leafMax+1 spread here.
+		if s := c.slots[i].Load(); s != nil {
+			sub = (*leaf[K, V])(unsafe.Pointer(s))
 		}
-		c.slots[i].Store(m.build(grp[:len(grp)-1], grp[len(grp)-1], shift+levelBits, g))
+		c.slots[i].Store(m.insert(sub, x, hx, shift+levelBits, g))
 	}
 	return &c.node
 }
@@ -730,7 +667,7 @@ func (v *View[K, V]) walk(p *inner, f func(K, V) bool) bool {
 			}
 			continue
 		}
-		for _, e := range (*leaf[K, V])(unsafe.Pointer(x)).entries {
+		for _, e := range (*leaf[K, V])(unsafe.Pointer(x)).entries() {
 			if !f(e.key, e.value) {
 				return false
 			}

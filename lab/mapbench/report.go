@@ -1,0 +1,386 @@
+package mapbench
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A Result is the median over rounds of one (map, key type, key count,
+// workload); it is what maplab bench -json prints, one object per line.
+type Result struct {
+	Map        string `json:"map"`
+	Key        string `json:"key"`
+	Keys       int    `json:"keys"`
+	Workload   Kind   `json:"workload"`
+	Reads      int    `json:"reads"` // percent of Loads (mix), 0 otherwise
+	Goroutines int    `json:"goroutines"`
+	// NsPerOp is per operation (mix), per entry visited by the ranging
+	// goroutine (range), or per snapshot (snapshot).
+	NsPerOp       float64 `json:"ns_per_op"`
+	AllocsPerOp   float64 `json:"allocs_per_op"`
+	BytesPerEntry float64 `json:"bytes_per_entry"`
+	WriterNsPerOp float64 `json:"writer_ns_per_op,omitempty"`
+	// VsXsync is NsPerOp over xsync's for the same workload (0 if xsync
+	// did not run it).
+	VsXsync float64 `json:"ratio_vs_xsync,omitempty"`
+	Rounds  int     `json:"rounds"`
+}
+
+func (r Result) workload() Workload { return Workload{r.Workload, r.Reads, r.Goroutines} }
+
+// Summarize takes the median of every metric of each benchmark over the
+// rounds, and the ratio to xsync.
+func Summarize(lines []Line) []Result {
+	byName := map[string][]Line{}
+	var order []string
+	for _, l := range lines {
+		if _, ok := byName[l.Name]; !ok {
+			order = append(order, l.Name)
+		}
+		byName[l.Name] = append(byName[l.Name], l)
+	}
+	var rs []Result
+	for _, name := range order {
+		r, ok := parseName(name)
+		if !ok {
+			continue
+		}
+		ls := byName[name]
+		r.Rounds = len(ls)
+		r.NsPerOp = medianOf(ls, "ns/op")
+		r.AllocsPerOp = medianOf(ls, "allocs/op")
+		r.BytesPerEntry = medianOf(ls, "B/entry")
+		r.WriterNsPerOp = medianOf(ls, "writer-ns/op")
+		rs = append(rs, r)
+	}
+	for i, r := range rs {
+		if x, ok := find(rs, "xsync", r.Key, r.Keys, r.workload()); ok && x.NsPerOp > 0 {
+			rs[i].VsXsync = r.NsPerOp / x.NsPerOp
+		}
+	}
+	return rs
+}
+
+func medianOf(ls []Line, unit string) float64 {
+	var vs []float64
+	for _, l := range ls {
+		if v, ok := l.Metric(unit); ok {
+			vs = append(vs, v)
+		}
+	}
+	return median(vs)
+}
+
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	vs = slices.Sorted(slices.Values(vs))
+	if n := len(vs); n%2 == 0 {
+		return (vs[n/2-1] + vs[n/2]) / 2
+	}
+	return vs[len(vs)/2]
+}
+
+// parseName reads a benchmark name made by benchName.
+func parseName(name string) (Result, bool) {
+	var r Result
+	parts := strings.Split(name, "/")
+	if len(parts) != 6 || parts[0] != "BenchmarkMaps" {
+		return r, false
+	}
+	kv := map[string]string{}
+	for _, p := range parts[1:] {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return r, false
+		}
+		kv[k] = v
+	}
+	r.Map, r.Key = kv["map"], kv["key"]
+	keys, err := strconv.ParseFloat(kv["keys"], 64)
+	if err != nil {
+		return r, false
+	}
+	r.Keys = int(keys)
+	if r.Goroutines, err = strconv.Atoi(kv["g"]); err != nil {
+		return r, false
+	}
+	work := kv["work"]
+	if rest, ok := strings.CutPrefix(work, "reads"); ok {
+		r.Workload = Mix
+		if r.Reads, err = strconv.Atoi(rest); err != nil {
+			return r, false
+		}
+	} else {
+		r.Workload = Kind(work)
+	}
+	return r, true
+}
+
+func find(rs []Result, m, key string, keys int, w Workload) (Result, bool) {
+	for _, r := range rs {
+		if r.Map == m && r.Key == key && r.Keys == keys && r.workload() == w {
+			return r, true
+		}
+	}
+	return Result{}, false
+}
+
+// Markdown renders the medians as the tables of docs/cmap-bench.md: the
+// targets first, then every workload.
+func Markdown(cfg Config, rs []Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Medians of %d rounds, %v per workload and round.\n\n", cfg.Rounds, cfg.Time)
+	b.WriteString(targetTable(rs))
+	for _, t := range cfg.KeyTypes {
+		for _, n := range cfg.Keys {
+			mixTable(&b, cfg, rs, t, n)
+		}
+	}
+	otherTable(&b, cfg, rs)
+	memTable(&b, cfg, rs)
+	return b.String()
+}
+
+func mixTable(b *strings.Builder, cfg Config, rs []Result, key string, n int) {
+	fmt.Fprintf(b, "\n#### %s keys, %s: ns/op (ratio to xsync)\n\n| workload |", key, keysLabel(n))
+	for _, m := range cfg.Maps {
+		fmt.Fprintf(b, " %s |", m)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+	for _, w := range Workloads(procsOf(rs)) {
+		if w.Kind != Mix {
+			continue
+		}
+		fmt.Fprintf(b, "| %s |", w)
+		for _, m := range cfg.Maps {
+			r, ok := find(rs, m, key, n, w)
+			switch {
+			case !ok:
+				b.WriteString(" |")
+			case r.VsXsync > 0 && m != "xsync":
+				fmt.Fprintf(b, " %s (%.2fx) |", ns(r.NsPerOp), r.VsXsync)
+			default:
+				fmt.Fprintf(b, " %s |", ns(r.NsPerOp))
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+func otherTable(b *strings.Builder, cfg Config, rs []Result) {
+	b.WriteString("\n#### Ranging and snapshotting while others write\n\n" +
+		"range: ns per entry visited by the ranging goroutine; snapshot: ns per snapshot taken (and one Load in it); " +
+		"after the slash, the writer's ns per write (g=2). Empty: the map has no consistent snapshot.\n\n| key, keys, workload |")
+	for _, m := range cfg.Maps {
+		fmt.Fprintf(b, " %s |", m)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+	for _, t := range cfg.KeyTypes {
+		for _, n := range cfg.Keys {
+			for _, w := range Workloads(procsOf(rs)) {
+				if w.Kind == Mix {
+					continue
+				}
+				fmt.Fprintf(b, "| %s %s %s |", t, keysLabel(n), w)
+				for _, m := range cfg.Maps {
+					r, ok := find(rs, m, t, n, w)
+					switch {
+					case !ok:
+						b.WriteString(" |")
+					case r.WriterNsPerOp > 0:
+						fmt.Fprintf(b, " %s / %s |", ns(r.NsPerOp), ns(r.WriterNsPerOp))
+					default:
+						fmt.Fprintf(b, " %s |", ns(r.NsPerOp))
+					}
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+}
+
+func memTable(b *strings.Builder, cfg Config, rs []Result) {
+	b.WriteString("\n#### Memory: heap bytes per entry of a full map (keys themselves excluded)\n\n| key, keys |")
+	for _, m := range cfg.Maps {
+		fmt.Fprintf(b, " %s |", m)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+	for _, t := range cfg.KeyTypes {
+		for _, n := range cfg.Keys {
+			fmt.Fprintf(b, "| %s %s |", t, keysLabel(n))
+			for _, m := range cfg.Maps {
+				if r, ok := find(rs, m, t, n, Workload{Mix, 100, 1}); ok {
+					fmt.Fprintf(b, " %.1f |", r.BytesPerEntry)
+				} else {
+					b.WriteString(" |")
+				}
+			}
+			b.WriteString("\n")
+		}
+	}
+}
+
+// procsOf recovers GOMAXPROCS from the largest goroutine count (2xprocs).
+func procsOf(rs []Result) int {
+	g := 2
+	for _, r := range rs {
+		g = max(g, r.Goroutines)
+	}
+	return max(g/2, 1)
+}
+
+func ns(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2f ms", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.1f µs", v/1e3)
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
+}
+
+// A target is one goal of issue 14 and how the results measure it.
+type target struct {
+	goal    string
+	measure func(rs []Result) (value string, ok, known bool)
+}
+
+var targets = []target{
+	{"Snapshot, 1e6 int keys, 99% reads, 2 goroutines: <= 1.0x xsync", ratioTarget("Snapshot", Workload{Mix, 99, 2}, 1.0)},
+	{"Snapshot, 1e6 int keys, 90% reads, 2 goroutines: <= 1.5x xsync", ratioTarget("Snapshot", Workload{Mix, 90, 2}, 1.5)},
+	{"Snapshot, 1e6 int keys, 50% reads, 2 goroutines: <= 3x xsync", ratioTarget("Snapshot", Workload{Mix, 50, 2}, 3.0)},
+	{"Snapshot: 0 allocations per Load (100% reads, 1e6 int, any g)", allocTarget("Snapshot")},
+	{"Snapshot(): flat from 1e3 to 1e6 int keys (1e6 / 1e3 <= 2)", flatSnapshot},
+	{"full iteration of a 1e6-int-key snapshot <= 2x ranging a plain map (RWMutex, 1 goroutine)", iterTarget},
+	{"Snapshot memory per entry at 1e6 int keys <= 2x xsync", memTarget("int")},
+	{"Snapshot memory per entry at 1e6 string keys <= 2x xsync", memTarget("string")},
+	{"Locked: 0 allocations per Load (100% reads, 1e6 int, any g)", allocTarget("Locked")},
+	{"Sharded: 0 allocations per Load (100% reads, 1e6 int, any g)", allocTarget("Sharded")},
+	{"Sharded >= Locked at 50% reads, 2 goroutines (Sharded/Locked ns, worst key set)", shardedVsLocked},
+	{"every cmap map <= 1.5x RWMutex at 100% reads, 1 goroutine (worst map and key set)", vsRWMutex},
+}
+
+func targetTable(rs []Result) string {
+	var b strings.Builder
+	b.WriteString("| target | measured | met |\n|---|---|---|\n")
+	for _, t := range targets {
+		v, ok, known := t.measure(rs)
+		met := "yes"
+		switch {
+		case !known:
+			v, met = "not measured in this run", "-"
+		case !ok:
+			met = "**no**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.goal, v, met)
+	}
+	return b.String()
+}
+
+func ratioTarget(m string, w Workload, limit float64) func([]Result) (string, bool, bool) {
+	return func(rs []Result) (string, bool, bool) {
+		r, ok := find(rs, m, "int", 1e6, w)
+		if !ok || r.VsXsync == 0 {
+			return "", false, false
+		}
+		x, _ := find(rs, "xsync", "int", 1e6, w)
+		return fmt.Sprintf("%.2fx (%s vs %s ns/op)", r.VsXsync, ns(r.NsPerOp), ns(x.NsPerOp)), r.VsXsync <= limit, true
+	}
+}
+
+func allocTarget(m string) func([]Result) (string, bool, bool) {
+	return func(rs []Result) (string, bool, bool) {
+		worst, found := 0.0, false
+		for _, r := range rs {
+			if r.Map == m && r.Key == "int" && r.Keys == 1e6 && r.Workload == Mix && r.Reads == 100 {
+				worst, found = math.Max(worst, r.AllocsPerOp), true
+			}
+		}
+		// The goroutines a run starts allocate a few objects: under one
+		// per thousand operations is no allocation per Load.
+		return fmt.Sprintf("%.4f allocs/op", worst), worst < 1e-3, found
+	}
+}
+
+func flatSnapshot(rs []Result) (string, bool, bool) {
+	w := Workload{Snapshotting, 0, 1}
+	var parts []string
+	var lo, hi float64
+	for _, n := range []int{1e3, 1e4, 1e6} {
+		r, ok := find(rs, "Snapshot", "int", n, w)
+		if !ok {
+			return "", false, false
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s ns", keysLabel(n), ns(r.NsPerOp)))
+		if n == 1e3 {
+			lo = r.NsPerOp
+		}
+		hi = r.NsPerOp
+	}
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (%.2fx)", hi/lo), hi/lo <= 2, true
+}
+
+func iterTarget(rs []Result) (string, bool, bool) {
+	w := Workload{Ranging, 0, 1}
+	s, ok1 := find(rs, "Snapshot", "int", 1e6, w)
+	p, ok2 := find(rs, "RWMutex", "int", 1e6, w)
+	if !ok1 || !ok2 {
+		return "", false, false
+	}
+	q := s.NsPerOp / p.NsPerOp
+	return fmt.Sprintf("%.2fx (%s vs %s ns/entry)", q, ns(s.NsPerOp), ns(p.NsPerOp)), q <= 2, true
+}
+
+func memTarget(key string) func([]Result) (string, bool, bool) {
+	return func(rs []Result) (string, bool, bool) {
+		w := Workload{Mix, 100, 1}
+		s, ok1 := find(rs, "Snapshot", key, 1e6, w)
+		x, ok2 := find(rs, "xsync", key, 1e6, w)
+		if !ok1 || !ok2 {
+			return "", false, false
+		}
+		q := s.BytesPerEntry / x.BytesPerEntry
+		return fmt.Sprintf("%.2fx (%.1f vs %.1f B/entry)", q, s.BytesPerEntry, x.BytesPerEntry), q <= 2, true
+	}
+}
+
+func shardedVsLocked(rs []Result) (string, bool, bool) {
+	w := Workload{Mix, 50, 2}
+	worst, where := 0.0, ""
+	for _, s := range rs {
+		if s.Map != "Sharded" || s.workload() != w {
+			continue
+		}
+		if l, ok := find(rs, "Locked", s.Key, s.Keys, w); ok && s.NsPerOp/l.NsPerOp > worst {
+			worst, where = s.NsPerOp/l.NsPerOp, fmt.Sprintf("%s %s", s.Key, keysLabel(s.Keys))
+		}
+	}
+	if where == "" {
+		return "", false, false
+	}
+	return fmt.Sprintf("%.2fx at worst (%s)", worst, where), worst <= 1, true
+}
+
+func vsRWMutex(rs []Result) (string, bool, bool) {
+	w := Workload{Mix, 100, 1}
+	worst, where := 0.0, ""
+	for _, r := range rs {
+		if r.workload() != w || (r.Map != "Snapshot" && r.Map != "Sharded" && r.Map != "Locked") {
+			continue
+		}
+		if p, ok := find(rs, "RWMutex", r.Key, r.Keys, w); ok && r.NsPerOp/p.NsPerOp > worst {
+			worst, where = r.NsPerOp/p.NsPerOp, fmt.Sprintf("%s, %s %s", r.Map, r.Key, keysLabel(r.Keys))
+		}
+	}
+	if where == "" {
+		return "", false, false
+	}
+	return fmt.Sprintf("%.2fx at worst (%s)", worst, where), worst <= 1.5, true
+}
