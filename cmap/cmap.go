@@ -101,6 +101,10 @@ func mustCompare[V any](method string, old V) {
 // equal is == on two values of type V (mustCompare has checked old).
 func equal[V any](cur, old V) bool { return any(cur) == any(old) }
 
+// nilReceiver panics for a method called on a nil map. It is not inlined,
+// so that the message's concatenation stays out of the callers' fast paths.
+//
+//go:noinline
 func nilReceiver(typ, method string) {
 	panic("cmap: " + method + " called on a nil *" + typ)
 }

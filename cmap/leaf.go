@@ -2,23 +2,31 @@ package cmap
 
 import (
 	"math/bits"
+	"sync/atomic"
 	"unsafe"
 )
 
-// A leaf of a Snapshot map is an immutable array of entries whose keys'
-// hashes share the prefix that leads to it. The entries live in the same
-// allocation as the leaf (leafOf, in size classes of 1, 2, 4 and 8
-// entries), so that a Load reads one object, and a tag byte per entry
-// lets it find the entry without a data-dependent loop: the 24-byte header
-// and up to four int entries share two cache lines.
+// A leaf is one version of one slot of a Snapshot map's table: an
+// immutable array of the entries whose keys hash to the slot. The entries
+// live in the same allocation as the header (leafOf, in size classes of 1,
+// 2, 4 and 8 entries), so that a Load reads one object, and a tag byte per
+// entry finds the entry without a data-dependent loop: the 32-byte header
+// and two int entries fit one cache line, four fit two.
 //
-//	leaf:  state kind n | prev | tags (byte i: tag of entry i) | entry 0 | entry 1 | ...
+//	leaf:  state n | gen | link | tags (byte i: tag of entry i) | entry 0 | entry 1 | ...
 //
-// Leaves of more than leafMax entries exist only below the last level of
-// the trie, for keys whose 64-bit hashes are equal; they keep their
-// entries in a slice (bigLeaf) and are searched linearly.
+// Leaves of more than leafMax entries (about one slot in 4000 at the
+// highest load factor) keep their entries in a slice (bigLeaf) and are
+// searched linearly.
 type leaf[K comparable, V any] struct {
-	node
+	state atomic.Uint32 // committed, pending or aborted (see Snapshot.decide)
+	n     uint8         // the number of entries, or bigN
+	gen   uint64        // the generation in which this version was written
+	// link is, while this version is pending or once it is aborted, the
+	// version it replaces (nil: the slot was empty); once it is committed,
+	// the newest version of an older generation that a live View may
+	// still need (see Snapshot.older).
+	link atomic.Pointer[leaf[K, V]]
 	tags uint64 // byte i is tagOf(hash of entry i's key); 0 past the last entry
 }
 
@@ -36,8 +44,8 @@ type bigLeaf[K comparable, V any] struct {
 // bigN in node.n marks a bigLeaf.
 const bigN = 0xff
 
-// tagOf is the tag of a key whose hash is h: 7 bits of the hash that no
-// level above the last uses, and the high bit set, so that no tag is 0.
+// tagOf is the tag of a key whose hash is h: its top 7 bits (the table
+// index uses the bottom ones), with the high bit set, so that no tag is 0.
 func tagOf(h uint64) uint8 { return uint8(h>>57) | 0x80 }
 
 // match returns a word with the high bit of byte i set where tags holds t
@@ -81,8 +89,18 @@ func (l *leaf[K, V]) index(key K, tag uint8) int {
 	return -1
 }
 
-// newLeaf returns a leaf of n entries, all zero; the caller fills them and
-// the tags before publishing it.
+// getBig returns the value of key in a bigLeaf.
+func (l *leaf[K, V]) getBig(key K) (value V, ok bool) {
+	for _, e := range l.entries() {
+		if e.key == key {
+			return e.value, true
+		}
+	}
+	return value, false
+}
+
+// newLeaf returns a committed leaf of n entries, all zero, of generation
+// 0; the caller fills in the rest before publishing it.
 func newLeaf[K comparable, V any](n int) *leaf[K, V] {
 	var l *leaf[K, V]
 	switch {
@@ -96,10 +114,10 @@ func newLeaf[K comparable, V any](n int) *leaf[K, V] {
 		l = &new(leafOf[K, V, [leafMax]entry[K, V]]).leaf
 	default:
 		b := &bigLeaf[K, V]{more: make([]entry[K, V], n)}
-		b.kind, b.n = kindLeaf, bigN
+		b.n = bigN
 		return &b.leaf
 	}
-	l.kind, l.n = kindLeaf, uint8(n)
+	l.n = uint8(n)
 	return l
 }
 
@@ -131,16 +149,22 @@ func (l *leaf[K, V]) withValue(i int, v V) *leaf[K, V] {
 	return nl
 }
 
-// without returns a copy of l without entry i.
-func (l *leaf[K, V]) without(i int) *leaf[K, V] {
+// without returns a copy of l without entry i; hash is the map's hash,
+// for the tags of a bigLeaf that becomes small.
+func (l *leaf[K, V]) without(i int, hash func(K) uint64) *leaf[K, V] {
 	es := l.entries()
 	nl := newLeaf[K, V](len(es) - 1)
 	nes := nl.entries()
 	copy(nes, es[:i])
 	copy(nes[i:], es[i+1:])
-	if l.n != bigN {
+	switch {
+	case l.n != bigN:
 		below := uint64(1)<<(8*i) - 1
 		nl.tags = l.tags&below | l.tags>>8&^below
+	case nl.n != bigN:
+		for j, e := range nes {
+			nl.tags |= uint64(tagOf(hash(e.key))) << (8 * j)
+		}
 	}
 	return nl
 }

@@ -40,7 +40,7 @@ func checkSequential(t *testing.T, ops []op) {
 			}
 			got, want := apply(m, o, false), applyRef(ref, o)
 			if !got.equal(want) {
-				t.Fatalf("%s: op %d %v = %v, want %v (ops %v)", impl.name, i, o, got, want, ops[:i+1])
+				t.Fatalf("%s: op %d %v = %v, want %v (ops from %d: %v)", impl.name, i, o, got, want, max(i-20, 0), ops[max(i-20, 0):i+1])
 			}
 		}
 		if got, want := apply(m, op{kind: opRange}, false), applyRef(ref, op{kind: opRange}); !got.equal(want) {

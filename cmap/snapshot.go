@@ -1,70 +1,81 @@
 package cmap
 
-// Snapshot is a wide hash trie with immutable leaves, mutable inner nodes
-// and generation-tagged copy-on-write: a ctrie (Prokopec, Bronson, Bagwell
-// and Odersky, "Concurrent Tries with Efficient Non-Blocking Snapshots",
-// PPoPP 2012) reshaped for Go's memory and for reads.
+// Snapshot is a hash table of immutable leaves with a version chain per
+// slot: multiversion concurrency control at the granularity of a slot,
+// with the ctrie's generation-checked CAS (Prokopec, Bronson, Bagwell and
+// Odersky, "Concurrent Tries with Efficient Non-Blocking Snapshots", PPoPP
+// 2012) to tell which versions a snapshot sees.
 //
 // # Shape
 //
-//	Snapshot.root ──► inner (gen g) ── 64 atomic slots, one per 6 hash bits
-//	                    │ slot: nil | *inner | *leaf
-//	                    ├──► inner (gen g or older) ── 64 slots ...
-//	                    └──► leaf: up to 8 entries {key, value} inline, immutable
+//	Snapshot.table ──► table: slots [2^k]atomic pointer, one per hash & mask
+//	                     │
+//	                     └─► leaf (gen 9) ──link──► leaf (gen 6) ──link──► nil
+//	                         current version         kept for a View of gen 6..8
 //
-// A key's hash picks one slot per level, 6 bits at a time. A leaf holds the
-// keys whose hashes share the prefix leading to it; a write never changes a
-// leaf but replaces it with a new one (one allocation), and a leaf that would
-// exceed leafMax entries is replaced by an inner node that spreads them over
-// the next 6 bits. At 1e6 keys a Load visits the root, two inner nodes and a
-// leaf; the top two levels stay in cache, so it costs about two cache misses,
-// as xsync's bucket-then-entry does.
+// A slot points to the newest version of the entries whose keys hash to
+// it: a leaf, an immutable array of up to 8 entries with a tag byte each
+// (leaf.go). A write never changes a leaf: it makes a new one (one
+// allocation) and swaps it in. A Load reads the table, the slot and the
+// leaf: two dependent cache misses at 1e6 keys, as xsync's bucket and entry.
 //
-// # Snapshots and GCAS
+// # Generations, snapshots and GCAS
 //
-// Every inner node carries the generation it belongs to, and the map holds
-// the current one (Snapshot.gen). Snapshot() freezes the current generation,
-// copies the root's 64 slots into a new root of a new generation and keeps
-// the old root as the view: O(1), whatever the size of the map. From then on
-// the nodes of the old generation are shared with the view and never
-// written: a writer that reaches one copies it into the current generation
-// first (renew), so the cost of a snapshot is paid lazily, one inner node
-// (512 bytes) per level on the path of the first write below it.
+// The map has a generation counter (Snapshot.gen, even; odd while it is
+// frozen, below). Every leaf records the generation it was written in.
+// Snapshot() increments the generation with one compare-and-swap and
+// returns a View of the old one: O(1), whatever the size of the map. The
+// View sees, in each slot, the newest version written in its generation
+// or before; a writer that replaces a version of an older generation keeps
+// it on the new leaf's link while some live View may need it (the minimum
+// generation of the live Views is kept in a registry, view.go), and drops
+// the chain when none does, so a map without Views keeps no old versions.
 //
-// A writer replaces a slot with a generation-checked compare-and-swap
-// (GCAS, the ctrie's primitive): it installs its new node marked pending,
-// with a pointer to the node it replaces; it then reads the map's current
-// generation and commits the new node if that is still the generation of the
-// slot's inner node, or aborts it (and the slot means the old node again).
-// Whoever meets a pending node, reader or writer, decides it the same way,
-// with one compare-and-swap on the node's state, so every goroutine sees one
-// outcome. A write that commits is linearized at the generation read that
-// decided it, which precedes any freeze of that generation, so a view
-// contains exactly the writes linearized before its Snapshot().
+// For a View to be exact, a write must land in the generation it was
+// tagged with. A writer installs its new leaf marked pending, with the
+// version it replaces on its link; it then reads the map's generation and
+// commits the leaf if that is still the leaf's, or aborts it (the slot
+// means the old version again) and retries. Whoever meets a pending leaf,
+// reader or writer, decides it the same way, with one compare-and-swap on
+// its state, so every goroutine sees one outcome. A write that commits is
+// linearized at the generation read that decided it; the Snapshot() that
+// ends that generation comes later, so the View contains exactly the
+// writes linearized before its Snapshot().
+//
+// # Growth
+//
+// When the map holds more than loadFactor entries per slot, the table
+// doubles. Growth freezes the map (an odd generation: every pending write
+// aborts, writers wait, readers and Views go on reading the old table,
+// which stays exact), splits each slot's current leaf into two in a new
+// table, and unfreezes it in a new generation. Views keep the table they
+// were taken on. Growth is O(n) with writers waiting, amortized O(1) per
+// insert; Clear is an O(1) freeze that installs an empty table.
 //
 // # Iteration guarantees
 //
-// A View is immutable: Load, Len and All on it always give the map as of
-// the instant of Snapshot(), each key once, while writers go on. Range and
-// All on the live map take a Snapshot() and iterate it, so they see a
-// consistent point-in-time map too, and the loop body may call any method
-// (it sees the view, not its own writes).
+// A View is immutable: Load, Len and All on it give the map as of the
+// instant of Snapshot(), each key once, while writers go on. Range and All
+// on the live map take a View and iterate it, so they see a consistent
+// point-in-time map too, and the loop body may call any method of the map
+// (it sees the View, not its own writes).
 //
 // # Costs
 //
 //	Load               lock-free, no writes to shared memory, 0 allocations
-//	Store, Delete, ... one leaf allocation (16 bytes + entries), 2 CAS; an
-//	                   insert or delete also adds to a striped counter
-//	Snapshot()         O(1): a mutex among snapshot takers, one 512-byte root
-//	View.All, Range    O(n) walk, no allocation per entry
-//	View.Len           O(n) the first time, then cached
+//	Store, Delete, ... one leaf allocation (32 bytes + entries), 2 CAS; an
+//	                   insert or delete adds to a striped counter
+//	Snapshot()         O(1): 1 CAS, registering the View, a GC cleanup
+//	View.Load          a slot's chain: 1 leaf unless written since the View
+//	View.All, Range    O(table + n), no allocation per entry
+//	View.Len           O(table + n) the first time, then cached
 //	Len                O(stripes); exact when no write is in flight
-//	Clear              O(1): a new empty root
+//	Clear              O(1)
 //
-// Memory: inner nodes are never merged back after deletes (a Go map does
-// not shrink either); Clear frees everything. A write cancelled by a
-// concurrent Snapshot() is retried on the new root, and so is one that lost
-// a race on its slot; Compute's function can therefore run more than once.
+// A write cancelled by a concurrent Snapshot() or growth is retried, and
+// so is one that lost a race on its slot; Compute's function can therefore
+// run more than once. The table never shrinks (a Go map does not either);
+// Clear frees it.
 //
 // # Why this design
 //
@@ -81,58 +92,44 @@ import (
 )
 
 const (
-	// levelBits is the number of hash bits each level consumes: 64 slots of
-	// 8 bytes make an inner node 512 bytes, eight cache lines. Wider nodes
-	// save a level at 1e6 keys but make every snapshot and every renew
-	// copy more; narrower ones add a level (a cache miss) to every Load.
-	levelBits = 6
-	fanout    = 1 << levelBits
-	slotMask  = fanout - 1
-
-	// leafMax is the most entries a leaf holds before it is split into an
-	// inner node. A write copies the whole leaf, and a Load scans it, so it
-	// is small; but each split costs a 512-byte node, and at 8 the leaves
-	// at 1e6 keys hold 3.8 entries on average, which keeps memory per entry
-	// near xsync's (docs/cmap-bench.md).
+	// leafMax is the number of entries a leaf's tags cover; larger leaves
+	// are bigLeafs, searched linearly. At loadFactor 2 fewer than 1 slot
+	// in 4000 holds more (Poisson tail).
 	leafMax = 8
+
+	// loadFactor is the number of entries per slot past which the table
+	// doubles (so slots hold 1 to 2 entries on average). A higher load
+	// saves slots (8 bytes each) but makes leaves span more cache lines
+	// and every write copy more entries.
+	loadFactor = 2
+
+	// minSlots is the size of a new table (and the smallest): a few cache
+	// lines of slots, so that small maps stay small.
+	minSlots = 16
 
 	// counterStripes spreads Len's counter over this many cache lines so
 	// that two writers add to the same one with probability 1/16.
 	counterStripes = 16
+
+	// growCheckAt: an insert that makes a leaf this large checks the
+	// load factor (summing the counter, 16 loads). At loadFactor 2, 14% of
+	// slots hold 4 or more entries (Poisson), so the check runs soon after
+	// the table passes its load, and on few inserts before.
+	growCheckAt = 4
 )
 
-// Node kinds.
-const (
-	kindInner uint8 = iota
-	kindLeaf
-)
-
-// GCAS states. A node is created committed unless it is the proposal of a
-// GCAS.
+// GCAS states of a leaf. A leaf is created committed unless it is proposed
+// by a write.
 const (
 	committed uint32 = iota
 	pending
 	aborted
 )
 
-// node is the header shared by inner nodes and leaves; a slot holds a
-// *node that points to either.
-type node struct {
-	state atomic.Uint32
-	kind  uint8
-	n     uint8 // leaves: the number of entries, or bigN
-	// prev is the node that a pending or aborted proposal replaces (nil for
-	// an empty slot); it is cleared when the proposal commits.
-	prev atomic.Pointer[node]
-}
-
-type generation struct{ _ byte } // non-zero size: each new one is a distinct pointer
-
-type inner struct {
-	node
-	gen   *generation
-	count *counter // only on roots: the live map's entry count
-	slots [fanout]atomic.Pointer[node]
+type table[K comparable, V any] struct {
+	slots []atomic.Pointer[leaf[K, V]]
+	mask  uint64
+	count *counter // shared by the tables one growth makes from another
 }
 
 type counter struct {
@@ -146,78 +143,61 @@ type counter struct {
 // design comment at the top of snapshot.go for its guarantees and costs.
 // The zero Snapshot is an empty map ready to use.
 type Snapshot[K comparable, V any] struct {
-	root atomic.Pointer[inner]
-	// gen is the current generation: root's, or frozen while Snapshot or
-	// Clear replaces the root.
-	gen atomic.Pointer[generation]
-	mu  sync.Mutex // serializes root replacement and the first write
+	table atomic.Pointer[table[K, V]]
+	// gen is the current generation, always even, or odd (the one before,
+	// plus one) while growth or Clear has the map frozen.
+	gen   atomic.Uint64
+	mu    sync.Mutex // serializes growth, Clear and the first write
+	views registry
 
-	seed   maphash.Seed
-	intKey bool
+	seed maphash.Seed
+	// wordKey: K is an integer of 8 bytes, hashed by mixInt rather than
+	// maphash.Comparable.
+	wordKey bool
 
 	skipGenCheck bool // a deliberately broken map for the tests (export_test.go)
 	yieldInWrite bool // tests: widen the window between reading and proposing
 }
 
-// frozen is the generation of no node: while m.gen holds it, every pending
-// proposal aborts.
-var frozen = new(generation)
-
-// View is a read-only, point-in-time view of a Snapshot map.
-type View[K comparable, V any] struct {
-	m    *Snapshot[K, V]
-	root *inner // nil for a view of a zero map
-	n    atomic.Int64
-}
-
-// NewSnapshot returns an empty Snapshot map. It takes no options today;
-// WithSizeHint is accepted and ignored (the trie grows without copying).
+// NewSnapshot returns an empty Snapshot map. WithSizeHint sizes its table
+// for that many entries.
 func NewSnapshot[K comparable, V any](opts ...Option) *Snapshot[K, V] {
-	_ = configure(opts)
 	m := &Snapshot[K, V]{}
-	m.init()
+	m.init(configure(opts).sizeHint)
 	return m
 }
 
-// init makes the first root of a zero map.
-func (m *Snapshot[K, V]) init() *inner {
+// init makes the first table of a zero map.
+func (m *Snapshot[K, V]) init(hint int) *table[K, V] {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if r := m.root.Load(); r != nil {
-		return r
+	if t := m.table.Load(); t != nil {
+		return t
 	}
 	m.seed = maphash.MakeSeed()
 	var zero K
 	switch any(zero).(type) {
-	case int, uint, uintptr, int64, uint64, int32, uint32, int16, uint16, int8, uint8:
-		m.intKey = true
+	case int, uint, uintptr, int64, uint64:
+		m.wordKey = unsafe.Sizeof(zero) == 8
 	}
-	g := new(generation)
-	r := &inner{gen: g, count: new(counter)}
-	m.gen.Store(g)
-	m.root.Store(r)
-	return r
+	n := minSlots
+	if hint > loadFactor*minSlots {
+		n = 1 << bits.Len(uint(hint/loadFactor-1))
+	}
+	t := newTable[K, V](n, new(counter))
+	m.table.Store(t)
+	return t
+}
+
+func newTable[K comparable, V any](n int, c *counter) *table[K, V] {
+	return &table[K, V]{slots: make([]atomic.Pointer[leaf[K, V]], n), mask: uint64(n - 1), count: c}
 }
 
 func (m *Snapshot[K, V]) hash(key K) uint64 {
-	if m.intKey {
-		return mixInt(intBits(key), m.seed)
+	if m.wordKey {
+		return mixInt(*(*uint64)(unsafe.Pointer(&key)), m.seed)
 	}
 	return maphash.Comparable(m.seed, key)
-}
-
-// intBits returns the bits of k, an integer of any size.
-func intBits[K any](k K) uint64 {
-	p := unsafe.Pointer(&k)
-	switch unsafe.Sizeof(k) {
-	case 8:
-		return *(*uint64)(p)
-	case 4:
-		return uint64(*(*uint32)(p))
-	case 2:
-		return uint64(*(*uint16)(p))
-	}
-	return uint64(*(*uint8)(p))
 }
 
 // mixInt hashes an integer key: two multiply-xorshift rounds, seeded. It
@@ -230,47 +210,34 @@ func mixInt(v uint64, seed maphash.Seed) uint64 {
 	return hi ^ lo
 }
 
-// resolve returns the node that slot i of p stands for, given x, the
-// pointer loaded from it: x itself once committed, the node x replaced if x
-// was aborted. A pending x is decided first (see gcas).
-func (m *Snapshot[K, V]) resolve(p *inner, i uint64, x *node) *node {
+// resolve returns the version that slot stands for, given x, the leaf
+// loaded from it: x itself once committed, the version x replaced if x
+// was aborted (nil: none). A pending x is decided first.
+func (m *Snapshot[K, V]) resolve(slot *atomic.Pointer[leaf[K, V]], x *leaf[K, V]) *leaf[K, V] {
 	for {
 		switch x.state.Load() {
 		case committed:
 			return x
 		case aborted:
-			return x.prev.Load()
+			return x.link.Load()
 		}
-		m.decide(p, i, x)
+		m.decide(slot, x)
 	}
 }
 
-// gcas replaces x, the pointer loaded from slot i of p, by n, which stands
-// for old (x itself, or what an aborted x stands for). It reports whether n
-// committed; if not, the caller starts over from the root.
-func (m *Snapshot[K, V]) gcas(p *inner, i uint64, x, old, n *node) bool {
-	n.state.Store(pending)
-	n.prev.Store(old)
-	if !p.slots[i].CompareAndSwap(x, n) {
-		return false
-	}
-	return m.decide(p, i, n)
-}
-
-// decide commits the pending proposal n in slot i of p if p belongs to the
-// current generation, and aborts it otherwise; the first goroutine to decide
-// wins. It reports whether n committed.
-func (m *Snapshot[K, V]) decide(p *inner, i uint64, n *node) bool {
+// decide commits the pending leaf n in slot if the map is still in n's
+// generation, and aborts it otherwise; the first goroutine to decide wins.
+// It reports whether n committed.
+func (m *Snapshot[K, V]) decide(slot *atomic.Pointer[leaf[K, V]], n *leaf[K, V]) bool {
 	to := aborted
-	if m.gen.Load() == p.gen || m.skipGenCheck {
+	if m.gen.Load() == n.gen || m.skipGenCheck {
 		to = committed
 	}
 	n.state.CompareAndSwap(pending, to)
 	if n.state.Load() == committed {
-		n.prev.Store(nil) // let the replaced node go
 		return true
 	}
-	p.slots[i].CompareAndSwap(n, n.prev.Load()) // put the old node back
+	slot.CompareAndSwap(n, n.link.Load()) // put the old version back
 	return false
 }
 
@@ -279,177 +246,201 @@ func (m *Snapshot[K, V]) Load(key K) (value V, ok bool) {
 	if m == nil {
 		nilReceiver("Snapshot", "Load")
 	}
-	r := m.root.Load()
-	if r == nil {
+	t := m.table.Load()
+	if t == nil {
 		return value, false
 	}
-	return m.find(r, key, m.hash(key))
-}
-
-func (m *Snapshot[K, V]) find(p *inner, key K, h uint64) (value V, ok bool) {
-	for shift := uint(0); ; shift += levelBits {
-		i := (h >> shift) & slotMask
-		x := p.slots[i].Load()
-		if x == nil {
+	// The fast path is written out (hash, slot, leaf lookup): the
+	// compiler does not inline generic methods here, and the calls cost
+	// a fifth of a Load of a cached key.
+	var h uint64
+	if m.wordKey {
+		h = mixInt(*(*uint64)(unsafe.Pointer(&key)), m.seed)
+	} else {
+		h = maphash.Comparable(m.seed, key)
+	}
+	slot := (*atomic.Pointer[leaf[K, V]])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.slots)),
+		uintptr(h&t.mask)*unsafe.Sizeof(atomic.Pointer[leaf[K, V]]{})))
+	x := slot.Load()
+	if x == nil {
+		return value, false
+	}
+	if x.state.Load() != committed {
+		if x = m.resolve(slot, x); x == nil {
 			return value, false
 		}
-		if x.state.Load() != committed {
-			if x = m.resolve(p, i, x); x == nil {
-				return value, false
-			}
-		}
-		if x.kind == kindInner {
-			p = (*inner)(unsafe.Pointer(x))
-			continue
-		}
-		l := (*leaf[K, V])(unsafe.Pointer(x))
-		if i := l.index(key, tagOf(h)); i >= 0 {
-			return l.entries()[i].value, true
-		}
-		return value, false
 	}
+	if x.n == bigN {
+		return x.getBig(key)
+	}
+	base := unsafe.Add(unsafe.Pointer(x), entriesOffset[K, V]())
+	for w := match(x.tags, tagOf(h)); w != 0; w &= w - 1 {
+		e := (*entry[K, V])(unsafe.Add(base, uintptr(bits.TrailingZeros64(w)>>3)*unsafe.Sizeof(entry[K, V]{})))
+		if e.key == key {
+			return e.value, true
+		}
+	}
+	return value, false
+}
+
+// slot returns the slot of hash h. It indexes without a bounds check:
+// h&t.mask is below len(t.slots), a power of two.
+func (t *table[K, V]) slot(h uint64) *atomic.Pointer[leaf[K, V]] {
+	return (*atomic.Pointer[leaf[K, V]])(unsafe.Add(unsafe.Pointer(unsafe.SliceData(t.slots)),
+		uintptr(h&t.mask)*unsafe.Sizeof(atomic.Pointer[leaf[K, V]]{})))
 }
 
 // mutate runs one write: f gets key's value and whether it is present, and
 // says what to do. It returns what f saw and what f returned, from the
 // attempt that took effect (or the last one, when f cancels).
 func (m *Snapshot[K, V]) mutate(key K, f func(old V, loaded bool) (V, ComputeOp)) (old V, loaded bool, nv V, op ComputeOp) {
-	if m.root.Load() == nil {
-		m.init() // before hashing: init chooses the seed
+	if m.table.Load() == nil {
+		m.init(0) // before hashing: init chooses the seed
 	}
 	h := m.hash(key)
 	for {
-		r := m.root.Load()
-		g := r.gen
-		if m.gen.Load() != g { // a Snapshot or Clear is replacing the root
+		g := m.gen.Load()
+		if g&1 != 0 { // frozen: growth or Clear is under way
 			runtime.Gosched()
 			continue
 		}
-		var done bool
-		old, loaded, nv, op, done = m.mutateFrom(r, g, key, h, f)
-		if done {
-			return old, loaded, nv, op
-		}
-	}
-}
-
-// mutateFrom is one attempt of mutate from root r of generation g; done is
-// false when the attempt lost a race and must start over.
-func (m *Snapshot[K, V]) mutateFrom(r *inner, g *generation, key K, h uint64, f func(V, bool) (V, ComputeOp)) (old V, loaded bool, nv V, op ComputeOp, done bool) {
-	p := r
-	for shift := uint(0); ; shift += levelBits {
-		i := (h >> shift) & slotMask
-		x := p.slots[i].Load()
+		t := m.table.Load()
+		slot := t.slot(h)
+		x := slot.Load()
 		cur := x
 		if x != nil {
-			cur = m.resolve(p, i, x)
+			cur = m.resolve(slot, x)
 		}
-		if cur != nil && cur.kind == kindInner {
-			c := (*inner)(unsafe.Pointer(cur))
-			if c.gen != g { // shared with a view: copy it into generation g
-				nc := m.renew(c, g)
-				if !m.gcas(p, i, x, cur, &nc.node) {
-					return old, loaded, nv, op, false
-				}
-				c = nc
-			}
-			p = c
-			continue
-		}
-		var l *leaf[K, V]
 		at := -1
+		old, loaded = *new(V), false
 		if cur != nil {
-			l = (*leaf[K, V])(unsafe.Pointer(cur))
-			if at = l.index(key, tagOf(h)); at >= 0 {
-				old, loaded = l.entries()[at].value, true
+			if at = cur.index(key, tagOf(h)); at >= 0 {
+				old, loaded = cur.entries()[at].value, true
 			}
 		}
 		nv, op = f(old, loaded)
-		var n *node
-		delta := int64(0)
+		var n *leaf[K, V]
 		switch {
 		case op == UpdateOp && loaded:
-			n = &l.withValue(at, nv).node
+			n = cur.withValue(at, nv)
 		case op == UpdateOp:
-			n = m.insert(l, entry[K, V]{key, nv}, h, shift+levelBits, g)
-			delta = 1
+			n = cur.with(entry[K, V]{key, nv}, h)
 		case op == DeleteOp && loaded:
-			n = &l.without(at).node
-			delta = -1
+			n = cur.without(at, m.hash)
 		default: // CancelOp, or DeleteOp of an absent key
-			return old, loaded, nv, op, true
+			return old, loaded, nv, op
 		}
 		if m.yieldInWrite {
 			runtime.Gosched()
 		}
-		if !m.gcas(p, i, x, cur, n) {
-			return old, loaded, nv, op, false
+		n.gen = g
+		n.state.Store(pending)
+		n.link.Store(cur)
+		if !slot.CompareAndSwap(x, n) || !m.decide(slot, n) {
+			continue
 		}
-		if delta != 0 {
-			r.count.add(h, delta)
+		n.link.Store(m.older(cur, g))
+		switch {
+		case op == DeleteOp:
+			t.count.add(h, -1)
+		case !loaded:
+			t.count.add(h, 1)
+			if n.n >= growCheckAt {
+				m.grow(t)
+			}
 		}
-		if delta < 0 && l.n == 1 {
-			// The slot now holds an empty leaf; nil means the same and
-			// holds no memory. The change needs no GCAS: no one can tell.
-			p.slots[i].CompareAndSwap(n, nil)
-		}
-		return old, loaded, nv, op, true
+		return old, loaded, nv, op
 	}
 }
 
-// insert returns a node holding l's entries (l may be nil) and e, whose
-// hash is h, for a slot whose children use the hash bits from shift up: a
-// leaf if they fit, else an inner node of generation g that spreads them.
-func (m *Snapshot[K, V]) insert(l *leaf[K, V], e entry[K, V], h uint64, shift uint, g *generation) *node {
-	if l == nil || l.n < leafMax || shift >= 64 {
-		return &l.with(e, h).node
+// older returns what the link of a new committed version of generation g
+// should hold, given cur, the version it replaced: the newest version of
+// an older generation, if a live View may read it. It also cuts the chain
+// below the oldest live View, which no View can reach any more.
+func (m *Snapshot[K, V]) older(cur *leaf[K, V], g uint64) *leaf[K, V] {
+	oldest, ok := m.views.oldest()
+	if cur == nil || !ok {
+		return nil
 	}
-	c := &inner{gen: g}
-	es := l.entries()
-	for _, x := range append(es[:len(es):len(es)], e) {
-		hx := m.hash(x.key)
-		i := (hx >> shift) & slotMask
-		var sub *leaf[K, V]
-		// A slot of c becomes an inner node only with its (leafMax+1)th
-		// entry, which is then the last of the leafMax+1 spread here.
-		if s := c.slots[i].Load(); s != nil {
-			sub = (*leaf[K, V])(unsafe.Pointer(s))
-		}
-		c.slots[i].Store(m.insert(sub, x, hx, shift+levelBits, g))
+	if cur.gen == g { // no View is of generation g or later
+		cur = cur.link.Load()
 	}
-	return &c.node
-}
-
-// renew returns a copy of c in generation g, each slot holding the node it
-// stands for (pending proposals in c are decided first; c's generation is
-// past, so they abort unless they committed already).
-func (m *Snapshot[K, V]) renew(c *inner, g *generation) *inner {
-	nc := &inner{gen: g, count: c.count}
-	for i := range c.slots {
-		if x := c.slots[i].Load(); x != nil {
-			nc.slots[i].Store(m.resolve(c, uint64(i), x))
+	for e := cur; e != nil; e = e.link.Load() {
+		if e.gen <= oldest {
+			if e.link.Load() != nil {
+				e.link.Store(nil)
+			}
+			break
 		}
 	}
-	return nc
+	return cur
 }
 
-// replaceRoot freezes the current generation and installs the root that
-// next returns (given the old root) in a new generation. The freeze makes
-// every proposal still pending in the old generation abort, so the old root
-// stays exactly what it was at the freeze.
-func (m *Snapshot[K, V]) replaceRoot(next func(old *inner, g *generation) *inner) *inner {
-	old := m.root.Load()
-	if old == nil {
-		old = m.init()
+// freeze makes the generation odd, so that every write still pending
+// aborts and new ones wait, and returns the generation it froze. The
+// caller holds m.mu and ends the freeze by storing freeze()+2.
+func (m *Snapshot[K, V]) freeze() uint64 {
+	for {
+		if g := m.gen.Load(); g&1 == 0 && m.gen.CompareAndSwap(g, g+1) {
+			return g
+		}
+		runtime.Gosched() // a Snapshot() won the race; it is one CAS
+	}
+}
+
+// grow doubles t if it is still the table and holds more than loadFactor
+// entries per slot.
+func (m *Snapshot[K, V]) grow(t *table[K, V]) {
+	if t.count.sum() <= int64(loadFactor*len(t.slots)) {
+		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old = m.root.Load()
-	m.gen.Store(frozen)
-	g := new(generation)
-	m.root.Store(next(old, g))
-	m.gen.Store(g)
-	return old
+	if m.table.Load() != t {
+		return // grown, or cleared, by another goroutine
+	}
+	g := m.freeze()
+	nt := newTable[K, V](2*len(t.slots), t.count)
+	var lo, hi []entry[K, V]
+	var hlo, hhi []uint64
+	for i := range t.slots {
+		x := t.slots[i].Load()
+		if x == nil {
+			continue
+		}
+		cur := m.resolve(&t.slots[i], x) // pending writes abort: gen is odd
+		if cur == nil {
+			continue
+		}
+		lo, hi, hlo, hhi = lo[:0], hi[:0], hlo[:0], hhi[:0]
+		for _, e := range cur.entries() {
+			h := m.hash(e.key)
+			if h&uint64(len(t.slots)) == 0 {
+				lo, hlo = append(lo, e), append(hlo, h)
+			} else {
+				hi, hhi = append(hi, e), append(hhi, h)
+			}
+		}
+		nt.slots[i].Store(leafOfEntries(lo, hlo, g+2))
+		nt.slots[i+len(t.slots)].Store(leafOfEntries(hi, hhi, g+2))
+	}
+	m.table.Store(nt)
+	m.gen.Store(g + 2)
+}
+
+// leafOfEntries returns a committed leaf of generation g holding es, whose
+// hashes are hs, or nil for none.
+func leafOfEntries[K comparable, V any](es []entry[K, V], hs []uint64, g uint64) *leaf[K, V] {
+	if len(es) == 0 {
+		return nil
+	}
+	l := newLeaf[K, V](len(es))
+	copy(l.entries(), es)
+	for i, h := range hs[:min(len(hs), leafMax)] {
+		l.tags |= uint64(tagOf(h)) << (8 * i)
+	}
+	l.gen = g
+	return l
 }
 
 // Snapshot returns a read-only view of the map as it is now, in O(1).
@@ -457,8 +448,32 @@ func (m *Snapshot[K, V]) Snapshot() *View[K, V] {
 	if m == nil {
 		nilReceiver("Snapshot", "Snapshot")
 	}
-	old := m.replaceRoot(m.renew)
-	return &View[K, V]{m: m, root: old}
+	v := m.snapshot()
+	runtime.AddCleanup(v, m.views.remove, v.gen)
+	return v
+}
+
+// snapshot ends the current generation and returns a View of it,
+// registered; the caller arranges for its release.
+func (m *Snapshot[K, V]) snapshot() *View[K, V] {
+	if m.table.Load() == nil {
+		m.init(0)
+	}
+	for {
+		g := m.gen.Load()
+		if g&1 != 0 {
+			runtime.Gosched()
+			continue
+		}
+		t := m.table.Load()
+		// Register first: a writer that reads the new generation must
+		// then find this View among the live ones (see older).
+		m.views.add(g)
+		if m.gen.CompareAndSwap(g, g+2) {
+			return &View[K, V]{m: m, t: t, gen: g}
+		}
+		m.views.remove(g)
+	}
 }
 
 // Clear deletes every entry, in O(1).
@@ -466,9 +481,14 @@ func (m *Snapshot[K, V]) Clear() {
 	if m == nil {
 		nilReceiver("Snapshot", "Clear")
 	}
-	m.replaceRoot(func(_ *inner, g *generation) *inner {
-		return &inner{gen: g, count: new(counter)}
-	})
+	if m.table.Load() == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g := m.freeze()
+	m.table.Store(newTable[K, V](minSlots, new(counter)))
+	m.gen.Store(g + 2)
 }
 
 // Store sets the value for key.
@@ -528,10 +548,10 @@ func (m *Snapshot[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 
 // CompareAndSwap stores new for key if its value is old (compared with ==).
 func (m *Snapshot[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
-	mustCompare("CompareAndSwap", old)
 	if m == nil {
 		nilReceiver("Snapshot", "CompareAndSwap")
 	}
+	mustCompare("CompareAndSwap", old)
 	_, _, _, op := m.mutate(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && equal(cur, old) {
 			return new, UpdateOp
@@ -543,10 +563,10 @@ func (m *Snapshot[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 
 // CompareAndDelete deletes key if its value is old (compared with ==).
 func (m *Snapshot[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
-	mustCompare("CompareAndDelete", old)
 	if m == nil {
 		nilReceiver("Snapshot", "CompareAndDelete")
 	}
+	mustCompare("CompareAndDelete", old)
 	_, _, _, op := m.mutate(key, func(cur V, loaded bool) (V, ComputeOp) {
 		if loaded && equal(cur, old) {
 			return cur, DeleteOp
@@ -560,7 +580,7 @@ func (m *Snapshot[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 // what f returns: UpdateOp stores the value, DeleteOp deletes the key,
 // CancelOp changes nothing. It returns the key's value afterwards and
 // whether it is present. f runs without a lock and runs again if a
-// concurrent write to the same leaf won the race: it must be a pure
+// concurrent write to the same slot won the race: it must be a pure
 // function of its arguments.
 func (m *Snapshot[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
 	if m == nil {
@@ -583,11 +603,11 @@ func (m *Snapshot[K, V]) Len() int {
 	if m == nil {
 		nilReceiver("Snapshot", "Len")
 	}
-	r := m.root.Load()
-	if r == nil {
+	t := m.table.Load()
+	if t == nil {
 		return 0
 	}
-	return int(r.count.sum())
+	return int(t.count.sum())
 }
 
 // Range calls f for each entry of a snapshot of the map taken when Range
@@ -596,7 +616,9 @@ func (m *Snapshot[K, V]) Range(f func(key K, value V) bool) {
 	if m == nil {
 		nilReceiver("Snapshot", "Range")
 	}
-	m.Snapshot().Range(f)
+	v := m.snapshot()
+	defer m.views.remove(v.gen) // v does not escape: release it now, not at GC
+	v.Range(f)
 }
 
 // All returns an iterator over a snapshot of the map taken when the
@@ -609,7 +631,7 @@ func (m *Snapshot[K, V]) All() iter.Seq2[K, V] {
 }
 
 func (c *counter) add(h uint64, d int64) {
-	c.stripes[(h>>58)%counterStripes].n.Add(d)
+	c.stripes[(h>>32)%counterStripes].n.Add(d)
 }
 
 func (c *counter) sum() int64 {
@@ -618,60 +640,4 @@ func (c *counter) sum() int64 {
 		n += c.stripes[i].n.Load()
 	}
 	return n
-}
-
-// Load returns the value key had when the view was taken.
-func (v *View[K, V]) Load(key K) (value V, ok bool) {
-	if v.root == nil {
-		return value, false
-	}
-	return v.m.find(v.root, key, v.m.hash(key))
-}
-
-// Range calls f for each entry of the view until f returns false.
-func (v *View[K, V]) Range(f func(key K, value V) bool) {
-	if v.root != nil {
-		v.walk(v.root, f)
-	}
-}
-
-// All returns an iterator over the entries of the view.
-func (v *View[K, V]) All() iter.Seq2[K, V] { return v.Range }
-
-// Len returns the number of entries in the view. The first call counts
-// them, O(n); later calls return the count.
-func (v *View[K, V]) Len() int {
-	if n := v.n.Load(); n > 0 {
-		return int(n - 1)
-	}
-	n := 0
-	v.Range(func(K, V) bool { n++; return true })
-	v.n.Store(int64(n) + 1)
-	return n
-}
-
-func (v *View[K, V]) walk(p *inner, f func(K, V) bool) bool {
-	for i := range p.slots {
-		x := p.slots[i].Load()
-		if x == nil {
-			continue
-		}
-		if x.state.Load() != committed {
-			if x = v.m.resolve(p, uint64(i), x); x == nil {
-				continue
-			}
-		}
-		if x.kind == kindInner {
-			if !v.walk((*inner)(unsafe.Pointer(x)), f) {
-				return false
-			}
-			continue
-		}
-		for _, e := range (*leaf[K, V])(unsafe.Pointer(x)).entries() {
-			if !f(e.key, e.value) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -56,7 +56,9 @@ var Contestants = []Contestant{
 		func() Map[int] { return xsyncMap[int]{xsync.NewMap[int, int]()} },
 		func() Map[string] { return xsyncMap[string]{xsync.NewMap[string, int]()} }},
 	{"orcaman", "github.com/orcaman/concurrent-map/v2 (v2.0.1), 32 locked shards; Range (IterCb) locks one shard at a time, not a snapshot; no Snap",
-		func() Map[int] { return orcamanMap[int]{concurrentmap.NewWithCustomShardingFunction[int, int](shardInt)} },
+		func() Map[int] {
+			return orcamanMap[int]{concurrentmap.NewWithCustomShardingFunction[int, int](shardInt)}
+		},
 		func() Map[string] { return orcamanMap[string]{concurrentmap.New[int]()} }},
 }
 
