@@ -449,7 +449,7 @@ func (m *Snapshot[K, V]) Snapshot() *View[K, V] {
 		nilReceiver("Snapshot", "Snapshot")
 	}
 	v := m.snapshot()
-	runtime.AddCleanup(v, m.views.remove, v.gen)
+	runtime.AddCleanup(v, m.views.remove, v.handle)
 	return v
 }
 
@@ -468,11 +468,11 @@ func (m *Snapshot[K, V]) snapshot() *View[K, V] {
 		t := m.table.Load()
 		// Register first: a writer that reads the new generation must
 		// then find this View among the live ones (see older).
-		m.views.add(g)
+		h := m.views.add(g)
 		if m.gen.CompareAndSwap(g, g+2) {
-			return &View[K, V]{m: m, t: t, gen: g}
+			return &View[K, V]{m: m, t: t, gen: g, handle: h}
 		}
-		m.views.remove(g)
+		m.views.remove(h)
 	}
 }
 
@@ -617,7 +617,7 @@ func (m *Snapshot[K, V]) Range(f func(key K, value V) bool) {
 		nilReceiver("Snapshot", "Range")
 	}
 	v := m.snapshot()
-	defer m.views.remove(v.gen) // v does not escape: release it now, not at GC
+	defer m.views.remove(v.handle) // v does not escape: release it now, not at GC
 	v.Range(f)
 }
 

@@ -13,10 +13,11 @@ import (
 // versions it needs; once the garbage collector finds it unreachable, a
 // cleanup unregisters it and they stop.
 type View[K comparable, V any] struct {
-	m   *Snapshot[K, V]
-	t   *table[K, V]
-	gen uint64
-	n   atomic.Int64 // Len, plus one, once counted
+	m      *Snapshot[K, V]
+	t      *table[K, V]
+	gen    uint64
+	handle uint64       // in m.views
+	n      atomic.Int64 // Len, plus one, once counted
 }
 
 // version returns the version of slot the view sees, or nil.
@@ -44,10 +45,32 @@ func (v *View[K, V]) Load(key K) (value V, ok bool) {
 	return value, false
 }
 
+// rangeBatch is the number of slots whose versions Range finds before it
+// visits their entries: finding them is a cache miss each, independent of
+// one another, so the processor overlaps a batch of them, where visiting
+// each before finding the next would wait for every miss in turn.
+const rangeBatch = 32
+
 // Range calls f for each entry of the view until f returns false.
 func (v *View[K, V]) Range(f func(key K, value V) bool) {
-	for i := range v.t.slots {
-		if x := v.version(&v.t.slots[i]); x != nil {
+	var batch [rangeBatch]*leaf[K, V]
+	slots := v.t.slots
+	for start := 0; start < len(slots); start += rangeBatch {
+		n := 0
+		for i := start; i < min(start+rangeBatch, len(slots)); i++ {
+			x := slots[i].Load()
+			if x == nil {
+				continue
+			}
+			if x.state.Load() != committed || x.gen > v.gen {
+				if x = v.version(&slots[i]); x == nil {
+					continue
+				}
+			}
+			batch[n] = x
+			n++
+		}
+		for _, x := range batch[:n] {
 			for _, e := range x.entries() {
 				if !f(e.key, e.value) {
 					return
@@ -76,14 +99,27 @@ func (v *View[K, V]) Len() int {
 	return n
 }
 
-// registry counts the live Views of a map by generation, and keeps the
-// oldest generation among them where writers read it with one load.
+// registry keeps the live Views of a map, in the order they registered,
+// and the generation of the oldest where writers read it with one load.
+//
+// Views of successful Snapshot() calls register in increasing generation
+// order (each registers before its CAS, and the next reads the generation
+// after it), and a registration that loses its CAS is withdrawn, so the
+// first live registration has the smallest generation of all live Views.
+// Add and remove are O(1) amortized, whatever the number of live Views.
 type registry struct {
-	mu   sync.Mutex
-	gens map[uint64]int
+	mu    sync.Mutex
+	queue []registration // from head; compacted when half is dead
+	head  int
+	base  uint64 // the handle of queue[0]
 	// oldest1 is the oldest live View's generation plus one, or 0 when no
 	// View is live (so that the zero registry has none).
 	oldest1 atomic.Uint64
+}
+
+type registration struct {
+	gen  uint64
+	live bool
 }
 
 // oldest returns the generation of the oldest live View, if there is one.
@@ -92,33 +128,37 @@ func (r *registry) oldest() (gen uint64, ok bool) {
 	return o - 1, o != 0
 }
 
-func (r *registry) add(gen uint64) {
+// add registers a View of generation gen and returns its handle.
+func (r *registry) add(gen uint64) uint64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.gens == nil {
-		r.gens = map[uint64]int{}
-	}
-	r.gens[gen]++
-	if o := r.oldest1.Load(); o == 0 || gen+1 < o {
-		r.oldest1.Store(gen + 1)
-	}
+	r.queue = append(r.queue, registration{gen, true})
+	r.update()
+	return r.base + uint64(len(r.queue)-1)
 }
 
-func (r *registry) remove(gen uint64) {
+// remove withdraws the registration with handle h.
+func (r *registry) remove(h uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.gens[gen]--; r.gens[gen] > 0 {
-		return
+	r.queue[h-r.base].live = false
+	for r.head < len(r.queue) && !r.queue[r.head].live {
+		r.head++
 	}
-	delete(r.gens, gen)
-	if gen+1 != r.oldest1.Load() {
-		return
+	if r.head > len(r.queue)/2 {
+		n := copy(r.queue, r.queue[r.head:])
+		clear(r.queue[n:])
+		r.queue = r.queue[:n]
+		r.base += uint64(r.head)
+		r.head = 0
 	}
-	oldest1 := uint64(0)
-	for g := range r.gens {
-		if oldest1 == 0 || g+1 < oldest1 {
-			oldest1 = g + 1
-		}
+	r.update()
+}
+
+func (r *registry) update() {
+	if r.head == len(r.queue) {
+		r.oldest1.Store(0)
+	} else {
+		r.oldest1.Store(r.queue[r.head].gen + 1)
 	}
-	r.oldest1.Store(oldest1)
 }

@@ -20,10 +20,10 @@ type Map[K comparable] interface {
 	Range(func(K, int) bool)
 }
 
-// Snapshotter is a map that can give a consistent copy of itself while
-// others write; Snap takes one and looks key up in it.
+// Snapshotter is a map that can give a consistent snapshot of itself while
+// others write: Snap takes one (a View, or a copy) and returns it.
 type Snapshotter[K comparable] interface {
-	Snap(key K) (int, bool)
+	Snap() any
 }
 
 // A Contestant is one map implementation, for int and for string keys.
@@ -37,7 +37,7 @@ type Contestant struct {
 
 // Contestants are the maps measured, in the order of the tables.
 var Contestants = []Contestant{
-	{"Snapshot", "cmap.Snapshot; Range iterates an O(1) snapshot; Snap is Snapshot() then View.Load",
+	{"Snapshot", "cmap.Snapshot; Range iterates an O(1) snapshot; Snap is Snapshot()",
 		func() Map[int] { return snapshotMap[int]{cmap.NewSnapshot[int, int]()} },
 		func() Map[string] { return snapshotMap[string]{cmap.NewSnapshot[string, int]()} }},
 	{"Sharded", "cmap.Sharded, 64 shards; Range copies under all read locks; Snap collects Range into a map",
@@ -78,16 +78,15 @@ func (m snapshotMap[K]) Load(k K) (int, bool)      { return m.m.Load(k) }
 func (m snapshotMap[K]) Store(k K, v int)          { m.m.Store(k, v) }
 func (m snapshotMap[K]) Delete(k K)                { m.m.Delete(k) }
 func (m snapshotMap[K]) Range(f func(K, int) bool) { m.m.Range(f) }
-func (m snapshotMap[K]) Snap(key K) (int, bool)    { return m.m.Snapshot().Load(key) }
+func (m snapshotMap[K]) Snap() any                 { return m.m.Snapshot() }
 
 // copyingMap is a cmap map whose Range copies the map under its locks.
 type copyingMap[K comparable] struct{ Map[K] }
 
-func (m copyingMap[K]) Snap(key K) (int, bool) {
+func (m copyingMap[K]) Snap() any {
 	c := map[K]int{}
 	m.Range(func(k K, v int) bool { c[k] = v; return true })
-	v, ok := c[key]
-	return v, ok
+	return c
 }
 
 type rwMap[K comparable] struct {
@@ -124,12 +123,10 @@ func (m *rwMap[K]) Range(f func(K, int) bool) {
 	}
 }
 
-func (m *rwMap[K]) Snap(key K) (int, bool) {
+func (m *rwMap[K]) Snap() any {
 	m.mu.RLock()
-	c := maps.Clone(m.m)
-	m.mu.RUnlock()
-	v, ok := c[key]
-	return v, ok
+	defer m.mu.RUnlock()
+	return maps.Clone(m.m)
 }
 
 type syncMap[K comparable] struct{ m sync.Map }

@@ -174,7 +174,7 @@ func mixTable(b *strings.Builder, cfg Config, rs []Result, key string, n int) {
 
 func otherTable(b *strings.Builder, cfg Config, rs []Result) {
 	b.WriteString("\n#### Ranging and snapshotting while others write\n\n" +
-		"range: ns per entry visited by the ranging goroutine; snapshot: ns per snapshot taken (and one Load in it); " +
+		"range: ns per entry visited by the ranging goroutine; snapshot: ns per snapshot taken; " +
 		"after the slash, the writer's ns per write (g=2). Empty: the map has no consistent snapshot.\n\n| key, keys, workload |")
 	for _, m := range cfg.Maps {
 		fmt.Fprintf(b, " %s |", m)
