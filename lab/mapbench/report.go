@@ -136,6 +136,7 @@ func Markdown(cfg Config, rs []Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Medians of %d rounds, %v per workload and round.\n\n", cfg.Rounds, cfg.Time)
 	b.WriteString(targetTable(rs))
+	fastestTable(&b, cfg, rs)
 	for _, t := range cfg.KeyTypes {
 		for _, n := range cfg.Keys {
 			mixTable(&b, cfg, rs, t, n)
@@ -170,6 +171,51 @@ func mixTable(b *strings.Builder, cfg Config, rs []Result, key string, n int) {
 		}
 		b.WriteString("\n")
 	}
+}
+
+// fastestTable names, for each workload and key set, the fastest map and
+// how much slower the runner-up is.
+func fastestTable(b *strings.Builder, cfg Config, rs []Result) {
+	b.WriteString("\n#### Fastest map per workload (runner-up's time over the fastest's)\n\n| workload |")
+	for _, t := range cfg.KeyTypes {
+		for _, n := range cfg.Keys {
+			fmt.Fprintf(b, " %s %s |", t, keysLabel(n))
+		}
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(cfg.KeyTypes)*len(cfg.Keys)) + "\n")
+	for _, w := range Workloads(procsOf(rs)) {
+		fmt.Fprintf(b, "| %s |", w)
+		for _, t := range cfg.KeyTypes {
+			for _, n := range cfg.Keys {
+				var got []Result
+				for _, m := range cfg.Maps {
+					if r, ok := find(rs, m, t, n, w); ok {
+						got = append(got, r)
+					}
+				}
+				slices.SortFunc(got, func(a, b Result) int { return cmpFloat(a.NsPerOp, b.NsPerOp) })
+				switch len(got) {
+				case 0:
+					b.WriteString(" |")
+				case 1:
+					fmt.Fprintf(b, " %s |", got[0].Map)
+				default:
+					fmt.Fprintf(b, " %s (%s %.2fx) |", got[0].Map, got[1].Map, got[1].NsPerOp/got[0].NsPerOp)
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func otherTable(b *strings.Builder, cfg Config, rs []Result) {
