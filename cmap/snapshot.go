@@ -175,11 +175,7 @@ func (m *Snapshot[K, V]) init(hint int) *table[K, V] {
 		return t
 	}
 	m.seed = maphash.MakeSeed()
-	var zero K
-	switch any(zero).(type) {
-	case int, uint, uintptr, int64, uint64:
-		m.wordKey = unsafe.Sizeof(zero) == 8
-	}
+	m.wordKey = isWord[K]()
 	n := minSlots
 	if hint > loadFactor*minSlots {
 		n = 1 << bits.Len(uint(hint/loadFactor-1))
@@ -198,6 +194,17 @@ func (m *Snapshot[K, V]) hash(key K) uint64 {
 		return mixInt(*(*uint64)(unsafe.Pointer(&key)), m.seed)
 	}
 	return maphash.Comparable(m.seed, key)
+}
+
+// isWord reports whether K is an integer type of 8 bytes, whose keys mixInt
+// hashes.
+func isWord[K comparable]() bool {
+	var zero K
+	switch any(zero).(type) {
+	case int, uint, uintptr, int64, uint64:
+		return unsafe.Sizeof(zero) == 8
+	}
+	return false
 }
 
 // mixInt hashes an integer key: two multiply-xorshift rounds, seeded. It

@@ -10,6 +10,9 @@
 #         docs/cmap-bench.md         everything below its "generated" marker:
 #                                    machine, load, commands, tables,
 #                                    and benchstat's reading of the raw lines
+#   scripts/bench-cmap.sh report
+#       Rewrites the same files from docs/cmap-bench.txt without measuring
+#       (after a change to the tables or the plot).
 #   scripts/bench-cmap.sh proofs [HISTORIES]
 #       The linearizability tests with HISTORIES histories per map and model
 #       (default 1000) under -race at GOMAXPROCS 1, 2 and 8, then 2 minutes
@@ -33,9 +36,9 @@ proofs)
 	go test -run '^$' -fuzz FuzzSequential -fuzztime 2m ./cmap
 	exit 0
 	;;
-bench) ;;
+bench | report) ;;
 *)
-	echo "usage: scripts/bench-cmap.sh bench [maplab bench flags] | proofs [HISTORIES]" >&2
+	echo "usage: scripts/bench-cmap.sh bench [maplab bench flags] | report | proofs [HISTORIES]" >&2
 	exit 2
 	;;
 esac
@@ -44,18 +47,30 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/maplab" ./cmd/maplab
 mkdir -p docs/img
+raw=docs/cmap-bench.txt
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-start=$(date -u +%Y-%m-%dT%H:%MZ)
-nice -n 0 "$tmp/maplab" bench -md "$tmp/tables.md" -svg docs/img/cmap-ratios.svg "$@" >docs/cmap-bench.txt
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$mode" = bench ]; then
+	# The run's circumstances go into the raw file as configuration lines
+	# (benchstat carries them along), for report to print.
+	{
+		echo "start: $(date -u +%Y-%m-%dT%H:%MZ)"
+		echo "command: nice -n 0 maplab bench $*"
+		echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), GOMAXPROCS $(nproc)"
+		echo "load-before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	} >"$raw"
+	nice -n 0 "$tmp/maplab" bench "$@" >>"$raw"
+	echo "load-after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw"
+fi
+conf() { sed -n "s/^$1: //p" "$raw" | head -1; }
+
+"$tmp/maplab" bench -from "$raw" -json -md "$tmp/tables.md" -svg docs/img/cmap-ratios.svg >/dev/null
 
 # benchstat reads the raw lines: its time table for 1e6 int keys, 2
 # goroutines, xsync first (the base of its ratios); the other units'
 # tables (allocs/op, B/entry) are left out here.
 bs_filter='/key:int /keys:1e6 /g:2 /work:(reads100 OR reads99 OR reads90 OR reads50) /map:(xsync OR Snapshot OR Sharded OR sync.Map)'
 bs_col='/map@(xsync Snapshot Sharded sync.Map)'
-{ go run "$BENCHSTAT" -filter "$bs_filter" -col "$bs_col" docs/cmap-bench.txt 2>&1 || echo "benchstat failed"; } |
+{ go run "$BENCHSTAT" -filter "$bs_filter" -col "$bs_col" "$raw" 2>&1 || echo "benchstat failed"; } |
 	awk 'NR > 1 && /^$/ { exit } { print }' >"$tmp/benchstat.txt"
 
 marker='<!-- Everything below is written by scripts/bench-cmap.sh bench. -->'
@@ -68,11 +83,10 @@ fi
 	echo
 	echo "## Results"
 	echo
-	echo "Run $start: \`scripts/bench-cmap.sh bench $*\`, that is"
-	echo "\`nice -n 0 maplab bench -md ... -svg docs/img/cmap-ratios.svg $*\`,"
-	echo "on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), GOMAXPROCS $(nproc), $(go version | cut -d' ' -f3)."
-	echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after (the machine is shared;"
-	echo "every map ran in the same rounds, so the load hits all of them alike)."
+	echo "Run $(conf start): \`$(conf command)\` (\`scripts/bench-cmap.sh bench\` runs it),"
+	echo "on $(conf machine), $(conf go)."
+	echo "Load average (1, 5, 15 min) before: $(conf load-before); after: $(conf load-after). The machine is"
+	echo "shared with other jobs; every map ran in the same rounds, so the load hits all of them alike."
 	echo "Raw lines: [cmap-bench.txt](cmap-bench.txt); plot: [img/cmap-ratios.svg](img/cmap-ratios.svg)."
 	echo
 	echo "![ns/op over xsync's at 1e6 keys](img/cmap-ratios.svg)"
@@ -88,4 +102,4 @@ fi
 	echo '```'
 } >"$tmp/doc.md"
 mv "$tmp/doc.md" docs/cmap-bench.md
-echo "wrote docs/cmap-bench.md, docs/cmap-bench.txt, docs/img/cmap-ratios.svg"
+echo "wrote docs/cmap-bench.md, docs/img/cmap-ratios.svg (from $raw)"

@@ -61,6 +61,7 @@ func Command(env cli.Env) error {
 	kindsFlag := fs.String("work", "", "comma-separated workload kinds: mix, range, snapshot (default all)")
 	mdFile := fs.String("md", "", "also write the tables (medians, ratios, targets) to this Markdown file")
 	svgFile := fs.String("svg", "", "also write the plot of ratios against xsync to this SVG file")
+	from := fs.String("from", "", "measure nothing: summarize the raw output of an earlier run, read from this file")
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, `usage: maplab bench [-quick] [-json] [flags]
 
@@ -96,7 +97,14 @@ flags:
 	if *asJSON {
 		raw = io.Discard
 	}
-	lines, err := Run(context.Background(), cfg, raw, env.Stderr)
+	var lines []Line
+	var err error
+	if *from != "" {
+		lines, err = readRaw(*from)
+		cfg = cfg.covering(lines)
+	} else {
+		lines, err = Run(context.Background(), cfg, raw, env.Stderr)
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +128,54 @@ flags:
 		}
 	}
 	return nil
+}
+
+func readRaw(file string) ([]Line, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %v", err)
+	}
+	defer f.Close()
+	lines, err := ParseRaw(f)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %s: %v", file, err)
+	}
+	if len(lines) == 0 {
+		return nil, fmt.Errorf("bench: %s holds no benchmark lines", file)
+	}
+	return lines, nil
+}
+
+// covering returns c with the maps, key types, key counts and rounds of
+// lines, for the reports of a run read back with -from (the flags that
+// select maps and keys then filter nothing).
+func (c Config) covering(lines []Line) Config {
+	maps, types, keys := map[string]bool{}, map[string]bool{}, map[int]bool{}
+	rounds := 0
+	for _, l := range lines {
+		if r, ok := parseName(l.Name); ok {
+			maps[r.Map], types[r.Key], keys[r.Keys] = true, true, true
+		}
+		rounds = max(rounds, l.Round+1)
+	}
+	out := c
+	out.Maps, out.KeyTypes, out.Keys, out.Rounds = nil, nil, nil, rounds
+	for _, m := range DefaultConfig().Maps {
+		if maps[m] {
+			out.Maps = append(out.Maps, m)
+		}
+	}
+	for _, t := range []string{"int", "string"} {
+		if types[t] {
+			out.KeyTypes = append(out.KeyTypes, t)
+		}
+	}
+	for _, n := range []int{1e3, 1e4, 1e5, 1e6, 1e7} {
+		if keys[n] {
+			out.Keys = append(out.Keys, n)
+		}
+	}
+	return out
 }
 
 func (c *Config) apply(rounds int, d time.Duration, maps, keys, types, kinds string) error {
@@ -195,8 +251,9 @@ func Run(ctx context.Context, cfg Config, raw, progress io.Writer) ([]Line, erro
 				p.done()
 				return nil, err
 			}
-			for _, l := range lines {
-				fmt.Fprintln(raw, l)
+			for i := range lines {
+				lines[i].Round = round
+				fmt.Fprintln(raw, lines[i])
 			}
 			all = append(all, lines...)
 		}

@@ -1,7 +1,9 @@
 package mapbench
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -14,6 +16,7 @@ type Line struct {
 	Procs   int
 	N       int64
 	Metrics []Metric
+	Round   int // the round it was measured in (not printed)
 }
 
 // A Metric is a value and its unit.
@@ -39,6 +42,27 @@ func (l Line) Metric(unit string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ParseRaw reads the raw output of an earlier run: its benchmark lines,
+// the round of each being the number of times its name came before.
+func ParseRaw(r io.Reader) ([]Line, error) {
+	var lines []Line
+	seen := map[string]int{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		if !strings.HasPrefix(sc.Text(), "Benchmark") {
+			continue // configuration lines
+		}
+		l, err := parseLine(sc.Text())
+		if err != nil {
+			return nil, err
+		}
+		l.Round = seen[l.Name]
+		seen[l.Name]++
+		lines = append(lines, l)
+	}
+	return lines, sc.Err()
 }
 
 // parseLine parses a line written by Line.String.

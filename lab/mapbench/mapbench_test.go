@@ -114,20 +114,41 @@ func TestCommandErrors(t *testing.T) {
 }
 
 func TestSummarizeAndReports(t *testing.T) {
-	mk := func(m string, ns float64) Line {
-		return Line{Name: benchName(m, "int", 1e6, Workload{Mix, 99, 2}), Procs: 2, N: 1,
+	mk := func(m string, ns float64, round int) Line {
+		return Line{Name: benchName(m, "int", 1e6, Workload{Mix, 99, 2}), Procs: 2, N: 1, Round: round,
 			Metrics: []Metric{{ns, "ns/op"}, {0, "allocs/op"}, {40, "B/entry"}}}
 	}
-	rs := Summarize([]Line{mk("Snapshot", 10), mk("Snapshot", 30), mk("Snapshot", 20), mk("xsync", 25)})
+	// Per-round ratios 10/12.5, 30/37.5, 20/100: median 0.8; the ratio
+	// of the medians would be 20/37.5.
+	rs := Summarize([]Line{mk("Snapshot", 10, 0), mk("xsync", 12.5, 0), mk("Snapshot", 30, 1), mk("xsync", 37.5, 1),
+		mk("Snapshot", 20, 2), mk("xsync", 100, 2)})
 	if len(rs) != 2 || rs[0].NsPerOp != 20 || rs[0].Rounds != 3 || rs[0].VsXsync != 0.8 {
 		t.Fatalf("Summarize = %+v", rs)
 	}
 	md := Markdown(Config{Rounds: 3, Time: time.Millisecond, Maps: []string{"Snapshot", "xsync"},
 		KeyTypes: []string{"int"}, Keys: []int{1e6}}, rs)
-	if !strings.Contains(md, "| Snapshot, 1e6 int keys, 99% reads, 2 goroutines: <= 1.0x xsync | 0.80x (20.0 vs 25.0 ns/op) | yes |") {
+	if !strings.Contains(md, "| Snapshot, 1e6 int keys, 99% reads, 2 goroutines: <= 1.0x xsync | 0.80x (medians 20.0 vs 37.5 ns/op) | yes |") {
 		t.Errorf("Markdown has no met 99%% target:\n%s", md)
 	}
 	if svg := SVG(rs); !strings.Contains(svg, "<title>Snapshot int reads=99%/g=2: 0.80x</title>") {
 		t.Errorf("SVG has no bar for Snapshot:\n%s", svg)
+	}
+}
+
+func TestParseRaw(t *testing.T) {
+	raw := "goos: linux\n" +
+		"BenchmarkMaps/map=Snapshot/key=int/keys=1e3/work=reads99/g=2-2\t10\t5 ns/op\n" +
+		"BenchmarkMaps/map=xsync/key=int/keys=1e3/work=reads99/g=2-2\t10\t6 ns/op\n" +
+		"BenchmarkMaps/map=Snapshot/key=int/keys=1e3/work=reads99/g=2-2\t10\t7 ns/op\n"
+	lines, err := ParseRaw(strings.NewReader(raw))
+	if err != nil || len(lines) != 3 || lines[0].Round != 0 || lines[1].Round != 0 || lines[2].Round != 1 {
+		t.Fatalf("ParseRaw = %+v, %v", lines, err)
+	}
+	cfg := DefaultConfig().covering(lines)
+	if cfg.Rounds != 2 || len(cfg.Maps) != 2 || len(cfg.Keys) != 1 || len(cfg.KeyTypes) != 1 {
+		t.Errorf("covering = %+v", cfg)
+	}
+	if _, err := ParseRaw(strings.NewReader("BenchmarkX 1 2\n")); err == nil {
+		t.Error("a malformed line parsed")
 	}
 }

@@ -23,10 +23,12 @@ type Result struct {
 	AllocsPerOp   float64 `json:"allocs_per_op"`
 	BytesPerEntry float64 `json:"bytes_per_entry"`
 	WriterNsPerOp float64 `json:"writer_ns_per_op,omitempty"`
-	// VsXsync is NsPerOp over xsync's for the same workload (0 if xsync
-	// did not run it).
+	// VsXsync is the median over rounds of NsPerOp over xsync's for the
+	// same workload in the same round (0 if xsync did not run it).
 	VsXsync float64 `json:"ratio_vs_xsync,omitempty"`
 	Rounds  int     `json:"rounds"`
+
+	byRound map[int]float64 // ns/op of each round
 }
 
 func (r Result) workload() Workload { return Workload{r.Workload, r.Reads, r.Goroutines} }
@@ -54,14 +56,32 @@ func Summarize(lines []Line) []Result {
 		r.AllocsPerOp = medianOf(ls, "allocs/op")
 		r.BytesPerEntry = medianOf(ls, "B/entry")
 		r.WriterNsPerOp = medianOf(ls, "writer-ns/op")
+		r.byRound = map[int]float64{}
+		for _, l := range ls {
+			r.byRound[l.Round], _ = l.Metric("ns/op")
+		}
 		rs = append(rs, r)
 	}
 	for i, r := range rs {
-		if x, ok := find(rs, "xsync", r.Key, r.Keys, r.workload()); ok && x.NsPerOp > 0 {
-			rs[i].VsXsync = r.NsPerOp / x.NsPerOp
+		if x, ok := find(rs, "xsync", r.Key, r.Keys, r.workload()); ok {
+			rs[i].VsXsync = pairedRatio(r, x)
 		}
 	}
 	return rs
+}
+
+// pairedRatio is the median over the rounds that measured both of a's
+// ns/op over b's. On a loaded machine it is steadier than the ratio of
+// the medians: the two were measured a minute or two apart, under about
+// the same load, while rounds lie minutes apart.
+func pairedRatio(a, b Result) float64 {
+	var qs []float64
+	for round, x := range a.byRound {
+		if y, ok := b.byRound[round]; ok && y > 0 {
+			qs = append(qs, x/y)
+		}
+	}
+	return median(qs)
 }
 
 func medianOf(ls []Line, unit string) float64 {
@@ -134,7 +154,8 @@ func find(rs []Result, m, key string, keys int, w Workload) (Result, bool) {
 // targets first, then every workload.
 func Markdown(cfg Config, rs []Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Medians of %d rounds, %v per workload and round.\n\n", cfg.Rounds, cfg.Time)
+	fmt.Fprintf(&b, "Medians of %d rounds, %v per workload and round. A ratio of two maps is the median of their\n"+
+		"per-round ratios (both measured in the same round, a minute or two apart).\n\n", cfg.Rounds, cfg.Time)
 	b.WriteString(targetTable(rs))
 	fastestTable(&b, cfg, rs)
 	for _, t := range cfg.KeyTypes {
@@ -337,7 +358,7 @@ func ratioTarget(m string, w Workload, limit float64) func([]Result) (string, bo
 			return "", false, false
 		}
 		x, _ := find(rs, "xsync", "int", 1e6, w)
-		return fmt.Sprintf("%.2fx (%s vs %s ns/op)", r.VsXsync, ns(r.NsPerOp), ns(x.NsPerOp)), r.VsXsync <= limit, true
+		return fmt.Sprintf("%.2fx (medians %s vs %s ns/op)", r.VsXsync, ns(r.NsPerOp), ns(x.NsPerOp)), r.VsXsync <= limit, true
 	}
 }
 
@@ -358,19 +379,17 @@ func allocTarget(m string) func([]Result) (string, bool, bool) {
 func flatSnapshot(rs []Result) (string, bool, bool) {
 	w := Workload{Snapshotting, 0, 1}
 	var parts []string
-	var lo, hi float64
+	var by []Result
 	for _, n := range []int{1e3, 1e4, 1e6} {
 		r, ok := find(rs, "Snapshot", "int", n, w)
 		if !ok {
 			return "", false, false
 		}
 		parts = append(parts, fmt.Sprintf("%s: %s ns", keysLabel(n), ns(r.NsPerOp)))
-		if n == 1e3 {
-			lo = r.NsPerOp
-		}
-		hi = r.NsPerOp
+		by = append(by, r)
 	}
-	return strings.Join(parts, ", ") + fmt.Sprintf(" (%.2fx)", hi/lo), hi/lo <= 2, true
+	q := pairedRatio(by[2], by[0])
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (1e6/1e3 %.2fx)", q), q <= 2, true
 }
 
 func iterTarget(rs []Result) (string, bool, bool) {
@@ -380,8 +399,8 @@ func iterTarget(rs []Result) (string, bool, bool) {
 	if !ok1 || !ok2 {
 		return "", false, false
 	}
-	q := s.NsPerOp / p.NsPerOp
-	return fmt.Sprintf("%.2fx (%s vs %s ns/entry)", q, ns(s.NsPerOp), ns(p.NsPerOp)), q <= 2, true
+	q := pairedRatio(s, p)
+	return fmt.Sprintf("%.2fx (medians %s vs %s ns/entry)", q, ns(s.NsPerOp), ns(p.NsPerOp)), q <= 2, true
 }
 
 func memTarget(key string) func([]Result) (string, bool, bool) {
@@ -404,8 +423,8 @@ func shardedVsLocked(rs []Result) (string, bool, bool) {
 		if s.Map != "Sharded" || s.workload() != w {
 			continue
 		}
-		if l, ok := find(rs, "Locked", s.Key, s.Keys, w); ok && s.NsPerOp/l.NsPerOp > worst {
-			worst, where = s.NsPerOp/l.NsPerOp, fmt.Sprintf("%s %s", s.Key, keysLabel(s.Keys))
+		if l, ok := find(rs, "Locked", s.Key, s.Keys, w); ok && pairedRatio(s, l) > worst {
+			worst, where = pairedRatio(s, l), fmt.Sprintf("%s %s", s.Key, keysLabel(s.Keys))
 		}
 	}
 	if where == "" {
@@ -421,8 +440,8 @@ func vsRWMutex(rs []Result) (string, bool, bool) {
 		if r.workload() != w || (r.Map != "Snapshot" && r.Map != "Sharded" && r.Map != "Locked") {
 			continue
 		}
-		if p, ok := find(rs, "RWMutex", r.Key, r.Keys, w); ok && r.NsPerOp/p.NsPerOp > worst {
-			worst, where = r.NsPerOp/p.NsPerOp, fmt.Sprintf("%s, %s %s", r.Map, r.Key, keysLabel(r.Keys))
+		if p, ok := find(rs, "RWMutex", r.Key, r.Keys, w); ok && pairedRatio(r, p) > worst {
+			worst, where = pairedRatio(r, p), fmt.Sprintf("%s, %s %s", r.Map, r.Key, keysLabel(r.Keys))
 		}
 	}
 	if where == "" {
