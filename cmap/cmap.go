@@ -18,9 +18,10 @@
 // writes it makes.
 //
 // Which map to use is measured in docs/cmap-bench.md; in short: Snapshot when
-// you iterate, take snapshots, or read far more than you write at scale;
-// Sharded for write-heavy work from many goroutines; Locked (or a plain map
-// with a sync.Mutex) when one goroutine does nearly all the work.
+// you iterate or take snapshots while others write, and for read-mostly
+// maps; Locked (or a plain map with a sync.Mutex) for write-heavy maps and
+// when one goroutine does nearly all the work; Sharded when many goroutines
+// write at once on many cores.
 //
 // # Common rules
 //

@@ -13,11 +13,11 @@ var svgColors = map[string]string{
 }
 
 // SVG plots, for 1e6 keys of each key type, every map's ns/op over
-// xsync's, workload by workload, on a log scale from 1/4 to 64.
+// xsync's, workload by workload, on a log scale from 1/8 to 16.
 func SVG(rs []Result) string {
 	const (
 		left, width, bar = 150, 560, 5
-		lo, hi           = -2.0, 6.0 // log2 of the axis ends
+		lo, hi           = -3.0, 4.0 // log2 of the axis ends: 1/8 to 16x
 	)
 	var maps []string
 	for _, c := range Contestants {
@@ -43,7 +43,7 @@ func SVG(rs []Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">`+"\n", left+width+140, h)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="10" y="20" font-size="14">ns/op relative to xsync.Map at 1e6 keys (log scale; left of 1 is faster)</text>`+"\n")
+	fmt.Fprintf(&b, `<text x="10" y="20" font-size="14">ns/op over xsync.Map's at 1e6 keys, median of per-round ratios (log scale; left of 1x is faster; bars end at 1/8 and 16x)</text>`+"\n")
 	x := func(r float64) float64 {
 		l := math.Max(lo, math.Min(hi, math.Log2(r)))
 		return left + (l-lo)/(hi-lo)*width
