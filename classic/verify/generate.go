@@ -1,98 +1,10 @@
 package verify
 
 import (
-	"bufio"
-	"fmt"
-	"io"
 	"math/rand/v2"
-	"strconv"
-	"strings"
+
+	"github.com/mapsafe/mapsafe/classic/op"
 )
-
-// OpKind is one kind of map operation the verifier runs on both maps.
-type OpKind byte
-
-const (
-	OpInsert    OpKind = 'i' // m[Key] = Val (new key or update)
-	OpDelete    OpKind = 'd' // delete(m, Key), present or not
-	OpLookup    OpKind = 'g' // _, _ = m[Key]
-	OpClear     OpKind = 'c' // for k := range m { delete(m, k) }, which compiles to mapclear
-	OpIterStart OpKind = 'r' // start an iteration and take its first key
-	OpIterNext  OpKind = 'n' // the iteration's next key (nothing once exhausted)
-	OpIterEnd   OpKind = 'e' // abandon the iteration
-	OpNew       OpKind = 'm' // m = make(map[int]int, Key): a new, empty map sized for Key keys (ends any iteration)
-)
-
-// Op is one operation. Key and Val are used by insert, delete and lookup;
-// Key is the size hint of a new map.
-type Op struct {
-	Kind OpKind
-	Key  int
-	Val  int
-}
-
-func (o Op) String() string {
-	switch o.Kind {
-	case OpInsert:
-		return fmt.Sprintf("i %d %d", o.Key, o.Val)
-	case OpDelete, OpLookup, OpNew:
-		return fmt.Sprintf("%c %d", o.Kind, o.Key)
-	}
-	return string(o.Kind)
-}
-
-// WriteOps writes ops one per line, the probe's input format.
-func WriteOps(w io.Writer, ops []Op) error {
-	bw := bufio.NewWriter(w)
-	for _, o := range ops {
-		if _, err := bw.WriteString(o.String() + "\n"); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
-}
-
-// ParseOps reads the format WriteOps writes.
-func ParseOps(r io.Reader) ([]Op, error) {
-	var ops []Op
-	sc := bufio.NewScanner(r)
-	for line := 1; sc.Scan(); line++ {
-		f := strings.Fields(sc.Text())
-		if len(f) == 0 {
-			continue
-		}
-		if len(f[0]) != 1 {
-			return nil, fmt.Errorf("line %d: unknown operation %q", line, f[0])
-		}
-		o := Op{Kind: OpKind(f[0][0])}
-		want := 0
-		switch o.Kind {
-		case OpInsert:
-			want = 2
-		case OpDelete, OpLookup, OpNew:
-			want = 1
-		case OpClear, OpIterStart, OpIterNext, OpIterEnd:
-		default:
-			return nil, fmt.Errorf("line %d: unknown operation %q", line, f[0])
-		}
-		if len(f)-1 != want {
-			return nil, fmt.Errorf("line %d: %q takes %d arguments, got %d", line, f[0], want, len(f)-1)
-		}
-		var err error
-		if want >= 1 {
-			if o.Key, err = strconv.Atoi(f[1]); err != nil {
-				return nil, fmt.Errorf("line %d: bad key %q", line, f[1])
-			}
-		}
-		if want == 2 {
-			if o.Val, err = strconv.Atoi(f[2]); err != nil {
-				return nil, fmt.Errorf("line %d: bad value %q", line, f[2])
-			}
-		}
-		ops = append(ops, o)
-	}
-	return ops, sc.Err()
-}
 
 // Generate returns n operations drawn from seed. The mix is built to reach
 // every path of the classic map: fills past the growth points, drains to
@@ -104,7 +16,7 @@ func ParseOps(r io.Reader) ([]Op, error) {
 // Keys are chosen from the generator's own record of the map's contents,
 // never from an iteration's order, so the same operations mean the same
 // thing on any map whatever its hash function.
-func Generate(seed uint64, n int) []Op {
+func Generate(seed uint64, n int) []op.Op {
 	g := &gen{r: rand.New(rand.NewPCG(seed, 0x6d617073)), live: map[int]bool{}, maxB: uint8(3 + seed%3)}
 	for len(g.ops) < n {
 		g.phase(n - len(g.ops))
@@ -114,7 +26,7 @@ func Generate(seed uint64, n int) []Op {
 
 type gen struct {
 	r    *rand.Rand
-	ops  []Op
+	ops  []op.Op
 	live map[int]bool
 	keys []int // live keys, in insertion order with holes removed lazily
 	next int   // next fresh key
@@ -159,13 +71,13 @@ func (g *gen) phase(budget int) {
 		g.drain(g.r.IntN(max(1, len(g.live)/2)), budget)
 	case x < 46: // a new map, sometimes with a size hint: B starts again
 		hint := hints[g.r.IntN(len(hints))]
-		g.add(Op{Kind: OpNew, Key: hint})
+		g.add(op.Op{Kind: op.Make, Key: hint})
 		clear(g.live)
 		g.keys = g.keys[:0]
 		for g.b = 0; threshold(g.b) < hint; g.b++ {
 		}
 	case x < 48:
-		g.add(Op{Kind: OpClear})
+		g.add(op.Op{Kind: op.Clear})
 		clear(g.live)
 		g.keys = g.keys[:0]
 	case x < 70: // start a doubling grow, then iterate while it is in progress
@@ -183,7 +95,7 @@ func (g *gen) phase(budget int) {
 	}
 }
 
-func (g *gen) add(o Op) { g.ops = append(g.ops, o) }
+func (g *gen) add(o op.Op) { g.ops = append(g.ops, o) }
 
 func (g *gen) insertFresh() {
 	k := g.next
@@ -191,7 +103,7 @@ func (g *gen) insertFresh() {
 	if len(g.live)+1 > threshold(g.b) {
 		g.b++
 	}
-	g.add(Op{Kind: OpInsert, Key: k, Val: g.r.IntN(1000)})
+	g.add(op.Op{Kind: op.Insert, Key: k, Val: g.r.IntN(1000)})
 	g.live[k] = true
 	g.keys = append(g.keys, k)
 }
@@ -213,10 +125,10 @@ func (g *gen) randomLive() int {
 func (g *gen) deleteLive() {
 	k := g.randomLive()
 	if k < 0 {
-		g.add(Op{Kind: OpDelete, Key: g.next + 1000})
+		g.add(op.Op{Kind: op.Delete, Key: g.next + 1000})
 		return
 	}
-	g.add(Op{Kind: OpDelete, Key: k})
+	g.add(op.Op{Kind: op.Delete, Key: k})
 	delete(g.live, k)
 }
 
@@ -244,23 +156,23 @@ func (g *gen) misc() {
 	switch g.r.IntN(4) {
 	case 0:
 		if k := g.randomLive(); k >= 0 {
-			g.add(Op{Kind: OpInsert, Key: k, Val: g.r.IntN(1000)})
+			g.add(op.Op{Kind: op.Insert, Key: k, Val: g.r.IntN(1000)})
 			return
 		}
 		g.insertFresh()
 	case 1:
-		g.add(Op{Kind: OpLookup, Key: g.randomLive()})
+		g.add(op.Op{Kind: op.Lookup, Key: g.randomLive()})
 	case 2:
-		g.add(Op{Kind: OpLookup, Key: g.next + g.r.IntN(50)})
+		g.add(op.Op{Kind: op.Lookup, Key: g.next + g.r.IntN(50)})
 	default:
-		g.add(Op{Kind: OpDelete, Key: g.next + g.r.IntN(50)})
+		g.add(op.Op{Kind: op.Delete, Key: g.next + g.r.IntN(50)})
 	}
 }
 
 // iterate starts an iteration and mixes next steps with writes: enough
 // steps to exhaust it most of the time, sometimes abandoned early.
 func (g *gen) iterate(budget int) {
-	g.add(Op{Kind: OpIterStart})
+	g.add(op.Op{Kind: op.IterStart})
 	steps := len(g.live) + 2
 	if g.r.IntN(4) == 0 {
 		steps = g.r.IntN(steps)
@@ -279,7 +191,7 @@ func (g *gen) iterate(budget int) {
 				g.misc()
 			default:
 				if g.r.IntN(20) == 0 {
-					g.add(Op{Kind: OpClear})
+					g.add(op.Op{Kind: op.Clear})
 					clear(g.live)
 					g.keys = g.keys[:0]
 				} else {
@@ -288,7 +200,7 @@ func (g *gen) iterate(budget int) {
 			}
 			continue
 		}
-		g.add(Op{Kind: OpIterNext})
+		g.add(op.Op{Kind: op.IterNext})
 	}
-	g.add(Op{Kind: OpIterEnd})
+	g.add(op.Op{Kind: op.IterEnd})
 }
