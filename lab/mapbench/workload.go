@@ -212,9 +212,11 @@ func runOneAgainstWriters[K comparable](m Map[K], keys []K, w Workload, ops int6
 		}
 	} else {
 		s := m.(Snapshotter[K])
+		var last any // each snapshot lives until the next is taken
 		for range ops {
-			sink = s.Snap()
+			last = s.Snap()
 		}
+		runtime.KeepAlive(last)
 	}
 	elapsed := time.Since(start)
 	stop.Store(true)
@@ -225,9 +227,6 @@ func runOneAgainstWriters[K comparable](m Map[K], keys []K, w Workload, ops int6
 	}
 	return res
 }
-
-// sink keeps the snapshots taken alive until the next one.
-var sink any
 
 // measure calibrates the operation count until a run lasts about d (as
 // testing.B does) and returns the last run.
