@@ -72,12 +72,8 @@ func (m *Locked[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if v, ok := m.m[key]; ok {
-		return v, true
-	}
 	m.init()
-	m.m[key] = value
-	return value, false
+	return loadOrStore(m.m, key, value)
 }
 
 // LoadAndDelete deletes key, returning its previous value if any.
@@ -86,12 +82,8 @@ func (m *Locked[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 		nilReceiver("Locked", "LoadAndDelete")
 	}
 	m.mu.Lock()
-	value, loaded = m.m[key]
-	if loaded {
-		delete(m.m, key)
-	}
-	m.mu.Unlock()
-	return value, loaded
+	defer m.mu.Unlock()
+	return loadAndDelete(m.m, key)
 }
 
 // Delete deletes key.
@@ -110,11 +102,9 @@ func (m *Locked[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 		nilReceiver("Locked", "Swap")
 	}
 	m.mu.Lock()
-	previous, loaded = m.m[key]
+	defer m.mu.Unlock()
 	m.init()
-	m.m[key] = value
-	m.mu.Unlock()
-	return previous, loaded
+	return swap(m.m, key, value)
 }
 
 // CompareAndSwap stores new for key if its value is old (compared with ==).
@@ -125,11 +115,7 @@ func (m *Locked[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if v, ok := m.m[key]; ok && equal(v, old) {
-		m.m[key] = new
-		return true
-	}
-	return false
+	return compareAndSwap(m.m, key, old, new)
 }
 
 // CompareAndDelete deletes key if its value is old (compared with ==).
@@ -140,11 +126,7 @@ func (m *Locked[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if v, ok := m.m[key]; ok && equal(v, old) {
-		delete(m.m, key)
-		return true
-	}
-	return false
+	return compareAndDelete(m.m, key, old)
 }
 
 // Compute calls f with key's value (and whether it is present) holding the
@@ -157,19 +139,8 @@ func (m *Locked[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp))
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	old, loaded := m.m[key]
-	v, op := f(old, loaded)
-	switch op {
-	case UpdateOp:
-		m.init()
-		m.m[key] = v
-		return v, true
-	case DeleteOp:
-		delete(m.m, key)
-		var zero V
-		return zero, false
-	}
-	return old, loaded
+	m.init()
+	return compute(m.m, key, f)
 }
 
 // Len returns the number of entries.

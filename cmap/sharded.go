@@ -119,23 +119,15 @@ func (m *Sharded[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 	s := m.table("LoadOrStore").shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.m[key]; ok {
-		return v, true
-	}
-	s.m[key] = value
-	return value, false
+	return loadOrStore(s.m, key, value)
 }
 
 // LoadAndDelete deletes key, returning its previous value if any.
 func (m *Sharded[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 	s := m.table("LoadAndDelete").shard(key)
 	s.mu.Lock()
-	value, loaded = s.m[key]
-	if loaded {
-		delete(s.m, key)
-	}
-	s.mu.Unlock()
-	return value, loaded
+	defer s.mu.Unlock()
+	return loadAndDelete(s.m, key)
 }
 
 // Delete deletes key.
@@ -150,10 +142,8 @@ func (m *Sharded[K, V]) Delete(key K) {
 func (m *Sharded[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 	s := m.table("Swap").shard(key)
 	s.mu.Lock()
-	previous, loaded = s.m[key]
-	s.m[key] = value
-	s.mu.Unlock()
-	return previous, loaded
+	defer s.mu.Unlock()
+	return swap(s.m, key, value)
 }
 
 // CompareAndSwap stores new for key if its value is old (compared with ==).
@@ -162,11 +152,7 @@ func (m *Sharded[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	s := m.table("CompareAndSwap").shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.m[key]; ok && equal(v, old) {
-		s.m[key] = new
-		return true
-	}
-	return false
+	return compareAndSwap(s.m, key, old, new)
 }
 
 // CompareAndDelete deletes key if its value is old (compared with ==).
@@ -175,11 +161,7 @@ func (m *Sharded[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	s := m.table("CompareAndDelete").shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v, ok := s.m[key]; ok && equal(v, old) {
-		delete(s.m, key)
-		return true
-	}
-	return false
+	return compareAndDelete(s.m, key, old)
 }
 
 // Compute calls f with key's value (and whether it is present) holding the
@@ -190,18 +172,7 @@ func (m *Sharded[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)
 	s := m.table("Compute").shard(key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, loaded := s.m[key]
-	v, op := f(old, loaded)
-	switch op {
-	case UpdateOp:
-		s.m[key] = v
-		return v, true
-	case DeleteOp:
-		delete(s.m, key)
-		var zero V
-		return zero, false
-	}
-	return old, loaded
+	return compute(s.m, key, f)
 }
 
 // Len returns the number of entries. It adds up the shards one at a time,

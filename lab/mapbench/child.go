@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func measureKeys[K comparable](w io.Writer, g group, newMap func() Map[K], keys 
 	m, perEntry := bytesPerEntry(newMap, keys)
 	procs := runtime.GOMAXPROCS(0)
 	for _, wl := range Workloads(procs) {
-		if len(g.Kinds) > 0 && !hasKind(g.Kinds, wl.Kind) {
+		if len(g.Kinds) > 0 && !slices.Contains(g.Kinds, wl.Kind) {
 			continue
 		}
 		res := measure(m, keys, wl, g.Time)
@@ -103,15 +104,6 @@ func measureKeys[K comparable](w io.Writer, g group, newMap func() Map[K], keys 
 		}
 	}
 	return nil
-}
-
-func hasKind(ks []Kind, k Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 func benchName(m, keyType string, keys int, w Workload) string {

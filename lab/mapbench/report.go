@@ -169,29 +169,41 @@ func Markdown(cfg Config, rs []Result) string {
 }
 
 func mixTable(b *strings.Builder, cfg Config, rs []Result, key string, n int) {
-	fmt.Fprintf(b, "\n#### %s keys, %s: ns/op (ratio to xsync)\n\n| workload |", key, keysLabel(n))
-	for _, m := range cfg.Maps {
-		fmt.Fprintf(b, " %s |", m)
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+	fmt.Fprintf(b, "\n#### %s keys, %s: ns/op (ratio to xsync)\n\n", key, keysLabel(n))
+	mapHeader(b, "workload", cfg.Maps)
 	for _, w := range Workloads(procsOf(rs)) {
 		if w.Kind != Mix {
 			continue
 		}
-		fmt.Fprintf(b, "| %s |", w)
-		for _, m := range cfg.Maps {
+		mapRow(b, w.String(), cfg.Maps, func(m string) string {
 			r, ok := find(rs, m, key, n, w)
 			switch {
 			case !ok:
-				b.WriteString(" |")
+				return ""
 			case r.VsXsync > 0 && m != "xsync":
-				fmt.Fprintf(b, " %s (%.2fx) |", ns(r.NsPerOp), r.VsXsync)
-			default:
-				fmt.Fprintf(b, " %s |", ns(r.NsPerOp))
+				return fmt.Sprintf("%s (%.2fx)", ns(r.NsPerOp), r.VsXsync)
 			}
-		}
-		b.WriteString("\n")
+			return ns(r.NsPerOp)
+		})
 	}
+}
+
+// mapHeader starts a table with a column per map after the first.
+func mapHeader(b *strings.Builder, first string, maps []string) {
+	fmt.Fprintf(b, "| %s |", first)
+	for _, m := range maps {
+		fmt.Fprintf(b, " %s |", m)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(maps)) + "\n")
+}
+
+// mapRow writes a row of such a table, a cell per map.
+func mapRow(b *strings.Builder, label string, maps []string, cell func(m string) string) {
+	fmt.Fprintf(b, "| %s |", label)
+	for _, m := range maps {
+		fmt.Fprintf(b, " %s |", cell(m))
+	}
+	b.WriteString("\n")
 }
 
 // fastestTable names, for each workload and key set, the fastest map and
@@ -242,52 +254,40 @@ func cmpFloat(a, b float64) int {
 func otherTable(b *strings.Builder, cfg Config, rs []Result) {
 	b.WriteString("\n#### Ranging and snapshotting while others write\n\n" +
 		"range: ns per entry visited by the ranging goroutine; snapshot: ns per snapshot taken; " +
-		"after the slash, the writer's ns per write (g=2). Empty: the map has no consistent snapshot.\n\n| key, keys, workload |")
-	for _, m := range cfg.Maps {
-		fmt.Fprintf(b, " %s |", m)
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+		"after the slash, the writer's ns per write (g=2). Empty: the map has no consistent snapshot.\n\n")
+	mapHeader(b, "key, keys, workload", cfg.Maps)
 	for _, t := range cfg.KeyTypes {
 		for _, n := range cfg.Keys {
 			for _, w := range Workloads(procsOf(rs)) {
 				if w.Kind == Mix {
 					continue
 				}
-				fmt.Fprintf(b, "| %s %s %s |", t, keysLabel(n), w)
-				for _, m := range cfg.Maps {
+				mapRow(b, fmt.Sprintf("%s %s %s", t, keysLabel(n), w), cfg.Maps, func(m string) string {
 					r, ok := find(rs, m, t, n, w)
 					switch {
 					case !ok:
-						b.WriteString(" |")
+						return ""
 					case r.WriterNsPerOp > 0:
-						fmt.Fprintf(b, " %s / %s |", ns(r.NsPerOp), ns(r.WriterNsPerOp))
-					default:
-						fmt.Fprintf(b, " %s |", ns(r.NsPerOp))
+						return fmt.Sprintf("%s / %s", ns(r.NsPerOp), ns(r.WriterNsPerOp))
 					}
-				}
-				b.WriteString("\n")
+					return ns(r.NsPerOp)
+				})
 			}
 		}
 	}
 }
 
 func memTable(b *strings.Builder, cfg Config, rs []Result) {
-	b.WriteString("\n#### Memory: heap bytes per entry of a full map (keys themselves excluded)\n\n| key, keys |")
-	for _, m := range cfg.Maps {
-		fmt.Fprintf(b, " %s |", m)
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---:|", len(cfg.Maps)) + "\n")
+	b.WriteString("\n#### Memory: heap bytes per entry of a full map (keys themselves excluded)\n\n")
+	mapHeader(b, "key, keys", cfg.Maps)
 	for _, t := range cfg.KeyTypes {
 		for _, n := range cfg.Keys {
-			fmt.Fprintf(b, "| %s %s |", t, keysLabel(n))
-			for _, m := range cfg.Maps {
+			mapRow(b, fmt.Sprintf("%s %s", t, keysLabel(n)), cfg.Maps, func(m string) string {
 				if r, ok := find(rs, m, t, n, Workload{Mix, 100, 1}); ok {
-					fmt.Fprintf(b, " %.1f |", r.BytesPerEntry)
-				} else {
-					b.WriteString(" |")
+					return fmt.Sprintf("%.1f", r.BytesPerEntry)
 				}
-			}
-			b.WriteString("\n")
+				return ""
+			})
 		}
 	}
 }
