@@ -133,7 +133,7 @@ func checkValueReceiver(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 				for i := range r.Accesses {
 					a := &r.Accesses[i]
 					g, ok := eng.Guard(a.TypeKey)
-					if !ok || !g.Is(muKey) {
+					if !ok || !g.Is(muKey) || !a.Kind.Crashes() {
 						continue
 					}
 					recvName := fn.Params[0].Name()

@@ -56,7 +56,7 @@ func checkDefer(c *diag.Checker, eng *engine.Engine, r *engine.Result, d *engine
 	done := map[ref.Ref]bool{}
 	for i := range d.Accesses {
 		a := &d.Accesses[i]
-		if done[a.Ref] {
+		if done[a.Ref] || !a.Kind.Crashes() {
 			continue
 		}
 		locks := d.Locks.Union(a.Locks)

@@ -63,7 +63,7 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 	worst := map[site]*engine.Access{} // a write over a read: m[k]++ is both
 	for i := range r.Accesses {
 		a := &r.Accesses[i]
-		if a.Fresh || a.Via == nil && helper {
+		if a.Fresh || a.Via == nil && helper || !a.Kind.Crashes() {
 			continue // a constructor's, or counted in the callers
 		}
 		g, ok := eng.Guard(a.TypeKey)

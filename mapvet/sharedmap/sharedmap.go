@@ -61,7 +61,7 @@ type pairKey struct {
 func checkStarter(c *diag.Checker, r *engine.Result) {
 	done := map[pairKey]bool{}
 	for i, a := range r.Accesses {
-		if a.Fresh && len(r.Running[i]) == 0 {
+		if a.Fresh && len(r.Running[i]) == 0 || !a.Kind.Crashes() {
 			continue
 		}
 		for _, gi := range r.Running[i] {
@@ -184,12 +184,12 @@ func eachSibling(g *engine.Goroutine) string {
 // not compared: the two sides usually hold different elements, and the
 // analysis cannot tell which.
 func conflict(a engine.Access, others []engine.Access) *engine.Access {
-	if a.Ref.InElement() {
+	if a.Ref.InElement() || !a.Kind.Crashes() {
 		return nil
 	}
 	for i := range others {
 		o := &others[i]
-		if o.Ref == a.Ref && (a.Kind == ops.Write || o.Kind == ops.Write) && !common(a.Locks, o.Locks) {
+		if o.Ref == a.Ref && o.Kind.Crashes() && (a.Kind == ops.Write || o.Kind == ops.Write) && !common(a.Locks, o.Locks) {
 			return o
 		}
 	}
@@ -210,7 +210,7 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 		}
 		for j := range g.Accesses {
 			x := &g.Accesses[j]
-			if x.Ref == w.Ref && !common(w.Locks, x.Locks) {
+			if x.Ref == w.Ref && x.Kind.Crashes() && !common(w.Locks, x.Locks) {
 				return w, x
 			}
 		}

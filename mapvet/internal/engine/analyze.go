@@ -123,6 +123,9 @@ func (a *funcAnalysis) prepass() {
 				ci = a.dynSummary(instr, &call.Call, call.Pos())
 			}
 			if ci == nil {
+				ci = a.invokeSummary(&call.Call, call.Pos())
+			}
+			if ci == nil {
 				continue
 			}
 			a.calls[instr] = ci
@@ -164,6 +167,12 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 	case s.Value != nil:
 		// go fn(): a function value; known here, or to a caller.
 		sub = &Summary{Calls: a.dynCall(s.Value, s.Args)}
+	case s.Invoke != nil:
+		ci := a.invokeSummary(s.Invoke, s.Pos)
+		if ci == nil {
+			return nil
+		}
+		sub = ci.sum
 	default:
 		return nil
 	}

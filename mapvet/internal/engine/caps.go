@@ -27,13 +27,16 @@ type Limits struct {
 	// Spawns is how many running goroutines one summary leaves to its
 	// callers.
 	Spawns int
+	// Calls is how many calls of function values (dyncall.go) one summary
+	// leaves to its callers to resolve.
+	Calls int
 }
 
 // DefaultLimits are the limits mapvet uses unless told otherwise. The
 // largest function of the real-code evaluation's modules takes a few
 // hundred thousand steps; gRPC's generated and handwritten code a few
 // thousand (docs/mapvet-realcode.md).
-var DefaultLimits = Limits{Steps: 2_000_000, Goroutines: 64, Accesses: 1024, Spawns: 16}
+var DefaultLimits = Limits{Steps: 2_000_000, Goroutines: 64, Accesses: 1024, Spawns: 16, Calls: 16}
 
 // orDefault returns l with its zero fields set from DefaultLimits.
 func (l Limits) orDefault() Limits {
@@ -50,6 +53,9 @@ func (l Limits) orDefault() Limits {
 	if l.Spawns > 0 {
 		d.Spawns = l.Spawns
 	}
+	if l.Calls > 0 {
+		d.Calls = l.Calls
+	}
 	return d
 }
 
@@ -59,6 +65,7 @@ type Caps struct {
 	Goroutines int      // goroutine starts dropped
 	Accesses   int      // summary accesses dropped
 	Spawns     int      // running goroutines dropped from summaries
+	Calls      int      // calls of function values dropped from summaries
 	Refs       int      // map or lock resolutions cut short (package ref)
 }
 
@@ -68,17 +75,18 @@ func (d *Caps) Add(c Caps) {
 	d.Goroutines += c.Goroutines
 	d.Accesses += c.Accesses
 	d.Spawns += c.Spawns
+	d.Calls += c.Calls
 	d.Refs += c.Refs
 }
 
 // Zero reports whether nothing was dropped.
 func (d Caps) Zero() bool {
-	return len(d.OverBudget) == 0 && d.Goroutines == 0 && d.Accesses == 0 && d.Spawns == 0 && d.Refs == 0
+	return len(d.OverBudget) == 0 && d.Goroutines == 0 && d.Accesses == 0 && d.Spawns == 0 && d.Calls == 0 && d.Refs == 0
 }
 
 func (d Caps) String() string {
-	return fmt.Sprintf("%d function(s) over the step budget, %d goroutine start(s), %d summary access(es), %d running goroutine(s) in summaries, %d reference resolution(s) cut",
-		len(d.OverBudget), d.Goroutines, d.Accesses, d.Spawns, d.Refs)
+	return fmt.Sprintf("%d function(s) over the step budget, %d goroutine start(s), %d summary access(es), %d running goroutine(s) and %d function-value call(s) in summaries, %d reference resolution(s) cut",
+		len(d.OverBudget), d.Goroutines, d.Accesses, d.Spawns, d.Calls, d.Refs)
 }
 
 // errBudget stops the analysis of a function over its step budget.

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"go/token"
+	"go/types"
+	"slices"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -202,4 +205,93 @@ func containsFunc(fs []*ssa.Function, f *ssa.Function) bool {
 		}
 	}
 	return false
+}
+
+// Interface method calls. A call through an interface whose dynamic type
+// this function made (MakeInterface of a known type) calls that type's
+// method. Otherwise, when the interface is satisfied by at most
+// maxInvokeTargets types of this package, the call may reach each of their
+// methods, and their accesses are taken as the call's: a package's own
+// implementations are the usual targets of its own interface calls (a
+// plugin chain, a handler interface). Beyond that the call is not
+// followed, as before.
+
+const maxInvokeTargets = 4
+
+// invokeTargets returns the methods an interface method call may run.
+func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
+	if !c.IsInvoke() {
+		return nil
+	}
+	prog := a.fn.Prog
+	if mi, ok := c.Value.(*ssa.MakeInterface); ok {
+		if m := lookupMethod(prog, mi.X.Type(), c.Method); m != nil {
+			return []*ssa.Function{m}
+		}
+		return nil
+	}
+	iface, ok := c.Value.Type().Underlying().(*types.Interface)
+	if !ok || a.e.pkg == nil {
+		return nil
+	}
+	var out []*ssa.Function
+	for _, mem := range a.e.pkg.Members {
+		t, ok := mem.(*ssa.Type)
+		if !ok {
+			continue
+		}
+		for _, typ := range []types.Type{t.Type(), types.NewPointer(t.Type())} {
+			if _, isIface := typ.Underlying().(*types.Interface); isIface || !types.Implements(typ, iface) {
+				continue
+			}
+			if m := lookupMethod(prog, typ, c.Method); m != nil && !containsFunc(out, m) {
+				out = append(out, m)
+			}
+			break
+		}
+	}
+	if len(out) > maxInvokeTargets {
+		return nil
+	}
+	slices.SortFunc(out, func(x, y *ssa.Function) int { return cmp.Compare(x.Pos(), y.Pos()) })
+	return out
+}
+
+func lookupMethod(prog *ssa.Program, t types.Type, m *types.Func) *ssa.Function {
+	sel := prog.MethodSets.MethodSet(t).Lookup(m.Pkg(), m.Name())
+	if sel == nil {
+		return nil
+	}
+	return prog.MethodValue(sel)
+}
+
+// invokeSummary returns the effects of an interface method call whose
+// targets are known here.
+func (a *funcAnalysis) invokeSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
+	targets := a.invokeTargets(c)
+	if len(targets) == 0 {
+		return nil
+	}
+	args := append([][]ref.Ref{a.e.refsOf(c.Value)}, a.refsOfAll(c.Args)...)
+	out := &Summary{}
+	var first *Call
+	for _, fn := range targets {
+		sum := a.e.summary(fn)
+		if sum == nil || sum.empty() {
+			continue
+		}
+		call := &Call{Fn: fn, Caller: a.fn, Pos: pos}
+		if first == nil {
+			first = call
+		}
+		sub := a.e.substSummary(sum, args, nil, a.fn, call)
+		a.resolveIn(sub, call)
+		sub.Acquires, sub.Releases = nil, nil // one target's locking is not every target's
+		sub.NoReturn = false
+		merge(out, sub)
+	}
+	if first == nil || out.empty() {
+		return nil
+	}
+	return &callInfo{sum: out, call: first}
 }

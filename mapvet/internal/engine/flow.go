@@ -380,7 +380,7 @@ func (a *funcAnalysis) recordAll() {
 	}
 
 	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
-	a.sum.Calls = portableCalls(a.sum.Calls)
+	a.sum.Calls = a.e.portableCalls(a.sum.Calls)
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -399,7 +399,7 @@ func (a *funcAnalysis) recordAll() {
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)
-			sp.Calls = portableCalls(sp.Calls)
+			sp.Calls = a.e.portableCalls(sp.Calls)
 			switch {
 			case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
 			case len(a.sum.Spawns) >= a.e.limits.Spawns:

@@ -85,11 +85,11 @@ func (e *Engine) substCalls(dcs []DynCall, params, frees [][]ref.Ref, caller *ss
 }
 
 // portableCalls keeps the dynamic calls a caller may resolve: of a value
-// rooted at a parameter, a free variable or a global.
-func portableCalls(dcs []DynCall) []DynCall {
+// rooted at a parameter or a free variable, merged and bounded (compactCalls).
+func (e *Engine) portableCalls(dcs []DynCall) []DynCall {
 	var out []DynCall
 	for _, dc := range dcs {
-		if !dc.Fn.Portable() {
+		if dc.Fn.Kind != ref.Param && dc.Fn.Kind != ref.FreeVar {
 			continue
 		}
 		var ls LockSet
@@ -103,6 +103,38 @@ func portableCalls(dcs []DynCall) []DynCall {
 			args[i] = portableRefs(a)
 		}
 		dc.Locks, dc.Args, dc.Nils = ls, args, portableRefs(dc.Nils)
+		out = append(out, dc)
+	}
+	return e.compactCalls(out)
+}
+
+// compactCalls merges the calls of one function value (the locks held at
+// every one of them, the arguments of any) and keeps at most
+// Limits.Calls of them: a function passing a callback down a call chain
+// would otherwise carry each caller's copy of it.
+func (e *Engine) compactCalls(dcs []DynCall) []DynCall {
+	type key struct {
+		fn    ref.Ref
+		field ref.TypeKey
+	}
+	index := map[key]int{}
+	var out []DynCall
+	for _, dc := range dcs {
+		k := key{dc.Fn, dc.Field}
+		if i, ok := index[k]; ok {
+			o := &out[i]
+			o.Locks = o.Locks.Intersect(dc.Locks)
+			o.Nils = intersectRefs(o.Nils, dc.Nils)
+			for j := range min(len(o.Args), len(dc.Args)) {
+				o.Args[j] = unionOf(o.Args[j], dc.Args[j])
+			}
+			continue
+		}
+		if len(out) == e.limits.Calls {
+			e.caps.Calls++
+			continue
+		}
+		index[k] = len(out)
 		out = append(out, dc)
 	}
 	return out

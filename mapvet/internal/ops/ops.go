@@ -34,6 +34,10 @@ const (
 	Write                   // an insert, update, delete or clear
 	Iterate                 // a range (or a library call that ranges)
 	Clone                   // maps.Clone
+	// Len is len(m): it reads the map's count without the runtime's
+	// check, so it never crashes, but holding a lock around it says the
+	// lock guards the map (guard inference counts it; no check reports it).
+	Len
 )
 
 func (k Kind) String() string {
@@ -46,9 +50,15 @@ func (k Kind) String() string {
 		return "iteration"
 	case Clone:
 		return "clone"
+	case Len:
+		return "len"
 	}
 	return "?"
 }
+
+// Crashes reports whether an access of kind k can meet a write in the
+// runtime's check (everything but len).
+func (k Kind) Crashes() bool { return k != Len }
 
 // Fatal returns the runtime's fatal error for a write racing with an access
 // of kind k.
@@ -116,6 +126,10 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 		case "clear":
 			if IsMap(c.Args[0].Type()) {
 				return []MapOp{{Kind: Write, Verb: "clear", Map: c.Args[0], Pos: pos}}
+			}
+		case "len":
+			if IsMap(c.Args[0].Type()) {
+				return []MapOp{{Kind: Len, Verb: "len", Map: c.Args[0], Pos: pos}}
 			}
 		}
 		return nil

@@ -146,13 +146,14 @@ func (k StartKind) String() string {
 
 // Start is a place where a function starts running on another goroutine.
 type Start struct {
-	Kind  StartKind
-	Fn    *ssa.Function // the function that runs (nil when not known statically)
-	Value ssa.Value     // the function value that runs, when Fn is nil (a parameter, a field, ...)
-	Binds []ssa.Value   // Fn's free variables, when it is a closure
-	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
-	Group ssa.Value     // the WaitGroup or errgroup.Group whose Wait joins it
-	Pos   token.Pos
+	Kind   StartKind
+	Fn     *ssa.Function   // the function that runs (nil when not known statically)
+	Value  ssa.Value       // the function value that runs, when Fn is nil (a parameter, a field, ...)
+	Invoke *ssa.CallCommon // go x.M(): an interface method call
+	Binds  []ssa.Value     // Fn's free variables, when it is a closure
+	Args   []ssa.Value     // Fn's parameters (a method's receiver first)
+	Group  ssa.Value       // the WaitGroup or errgroup.Group whose Wait joins it
+	Pos    token.Pos
 }
 
 var startFuncs = map[string]struct {
@@ -172,6 +173,7 @@ func StartOf(instr ssa.Instruction) *Start {
 		s := &Start{Kind: GoStmt, Pos: in.Pos()}
 		c := in.Common()
 		if c.IsInvoke() {
+			s.Invoke = c
 			return s
 		}
 		s.Fn, s.Binds = funcValue(c.Value)

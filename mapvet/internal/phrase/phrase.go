@@ -46,6 +46,8 @@ func Access(a *engine.Access) string {
 		return "read of " + a.Name
 	case ops.Clone:
 		return "clone of " + a.Name
+	case ops.Len:
+		return "len of " + a.Name
 	}
 	switch a.Verb {
 	case "delete", "clear":

@@ -22,6 +22,6 @@ func labelCopy(w http.ResponseWriter, r *http.Request) {
 }
 
 func ServeLabels() {
-	http.HandleFunc("/label", label) // want `requests that run the net/http handler registered here at the same time all write defaultLabels`
+	http.HandleFunc("/label", label)    // want `requests that run the net/http handler registered here at the same time all write defaultLabels`
 	http.HandleFunc("/copy", labelCopy) // want `the net/http handler registered here ranges over defaultLabels at defaults.go:18 while the net/http handler registered at defaults.go:25 writes it`
 }
