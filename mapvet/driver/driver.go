@@ -27,6 +27,7 @@ import (
 
 	"github.com/mapsafe/mapsafe/internal/cli"
 	"github.com/mapsafe/mapsafe/mapvet"
+	"github.com/mapsafe/mapsafe/mapvet/crash"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -66,6 +67,9 @@ func VetToolMode(args []string) bool {
 
 // Main is the mapvet command.
 func Main(env cli.Env) error {
+	if len(env.Args) > 0 && env.Args[0] == "crash" {
+		return crash.Main(env, env.Args[1:])
+	}
 	if VetToolMode(env.Args) {
 		unitchecker.Main(mapvet.Analyzers()...) // exits
 	}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/token"
+	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
@@ -70,6 +71,9 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 		if !ok || g.HeldIn(a.Locks) {
 			continue
 		}
+		if g.CallerLocked && a.Via == nil && engine.OwnerMethod(fn, a.TypeKey) {
+			continue // the type leaves the locking to its callers, judged there
+		}
 		s := site{a.Pos, a.Op, a.TypeKey}
 		if w, ok := worst[s]; !ok {
 			order = append(order, s)
@@ -94,6 +98,9 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 func report(c *diag.Checker, a *engine.Access, g engine.Guard) {
 	fset := c.Pass.Fset
 	why := fmt.Sprintf("held at %d of %d accesses", g.Held, g.Accesses)
+	if g.Layout {
+		why = fmt.Sprintf("declared with it, held at %d of %d accesses", g.Held, g.Accesses)
+	}
 	if g.Declared {
 		why = "//mapvet:guardedby " + g.Lock.Name
 	}
@@ -107,7 +114,7 @@ func report(c *diag.Checker, a *engine.Access, g engine.Guard) {
 	d := analysis.Diagnostic{
 		Pos: a.Pos,
 		Message: fmt.Sprintf("%s without %s, which guards it (%s): another goroutine may write %s at the same time (%s)",
-			what, g.Lock.Name, why, a.Name, fatal(a.Kind)),
+			what, lockName(a, g), why, a.Name, fatal(a.Kind)),
 	}
 	if a.Via != nil && a.Op.IsValid() {
 		d.Related = append(d.Related, diag.Related(a.Op, "%s in %s", phrase.Access(a), phrase.Call(a.Via)))
@@ -116,6 +123,21 @@ func report(c *diag.Checker, a *engine.Access, g engine.Guard) {
 		d.Related = append(d.Related, diag.Related(g.Write, "%s held here for a write", g.Lock.Name))
 	}
 	c.Report(d)
+}
+
+// lockName names the guard as the access would: c.mu for c.items when mu
+// is a field of the map's struct, else as written where it is held.
+func lockName(a *engine.Access, g engine.Guard) string {
+	mapKey, lockKey := string(a.TypeKey), string(g.Lock.TypeKey)
+	mi, li := strings.LastIndexByte(mapKey, '.'), strings.LastIndexByte(lockKey, '.')
+	if mi < 0 || li < 0 || mapKey[:mi] != lockKey[:li] {
+		return g.Lock.Name
+	}
+	field := mapKey[mi:] // ".items"
+	if base, ok := strings.CutSuffix(a.Name, field); ok && base != "" && !strings.HasPrefix(a.Name, "the ") {
+		return base + lockKey[li:]
+	}
+	return g.Lock.Name
 }
 
 // fatal is the runtime's message when a write under the lock meets an

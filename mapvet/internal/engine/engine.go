@@ -74,9 +74,11 @@ type Engine struct {
 	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
 
 	declared       map[ref.TypeKey]Held  // //mapvet:guardedby comments (guards.go)
+	beside         map[ref.TypeKey][]ref.TypeKey
 	guards         map[ref.TypeKey]Guard // Guards's answer
 	importedGuards map[ref.TypeKey]Guard // other packages' GuardsFacts
 	called         map[*ssa.Function]bool
+	lockedCalls    map[*ssa.Function]bool
 
 	limits Limits
 	caps   Caps
@@ -371,6 +373,7 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 	})
 	e.limits = cfg.Limits.orDefault()
 	e.declared = declaredGuards(pass)
+	e.beside = besideLocks(pass)
 	e.importedGuards = importGuards(pass)
 	e.indexNames(pass.Files)
 	for _, fn := range srcFuncs {

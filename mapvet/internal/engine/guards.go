@@ -3,6 +3,7 @@ package engine
 import (
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -47,8 +48,14 @@ type Guard struct {
 	Write    token.Pos     // one write that holds it exclusively; NoPos if none is known
 	Also     []ref.TypeKey // other locks held as often: an access holding one is guarded too
 	Declared bool          // by a //mapvet:guardedby comment
+	Layout   bool          // the lock declared for the map (named after it, or just before it)
 	Held     int           // accesses that hold it
 	Accesses int           // accesses counted
+	// CallerLocked: no method of the map's owner type takes the lock
+	// itself; its callers hold it around each call (a type documented
+	// "callers must hold the lock"), so the methods' own accesses are
+	// judged at their callers.
+	CallerLocked bool
 }
 
 // HeldIn reports whether ls holds the guard (or one held as often).
@@ -89,13 +96,13 @@ func (e *Engine) Guards() map[ref.TypeKey]Guard {
 
 // guardContext is one access to a map, with the locks held.
 type guardContext struct {
-	kind  ops.Kind
-	locks LockSet
-	op    token.Pos
+	kind    ops.Kind
+	locks   LockSet
+	op      token.Pos
+	inOwner bool // the access is a method of the map's owner type's own
 }
 
 func (e *Engine) inferGuards() map[ref.TypeKey]Guard {
-	called := e.calledHere()
 	byMap := map[ref.TypeKey][]guardContext{}
 	// An operation counts once in each context: m[k]++ reads and writes.
 	type site struct {
@@ -103,7 +110,7 @@ func (e *Engine) inferGuards() map[ref.TypeKey]Guard {
 		key    ref.TypeKey
 	}
 	seen := map[site]int{}
-	add := func(a Access, extra LockSet) {
+	add := func(fn *ssa.Function, a Access, extra LockSet) {
 		if a.TypeKey == "" || a.Fresh {
 			return
 		}
@@ -115,36 +122,68 @@ func (e *Engine) inferGuards() map[ref.TypeKey]Guard {
 			return
 		}
 		seen[s] = len(byMap[a.TypeKey])
-		byMap[a.TypeKey] = append(byMap[a.TypeKey], guardContext{a.Kind, extra.Union(a.Locks), a.Op})
+		byMap[a.TypeKey] = append(byMap[a.TypeKey], guardContext{a.Kind, extra.Union(a.Locks), a.Op, a.Via == nil && OwnerMethod(fn, a.TypeKey)})
 	}
 	for _, fn := range e.funcs {
 		if e.InTestFile(fn) || isInitFunc(fn) {
 			continue
 		}
 		r := e.Result(fn)
-		own := (!called[fn] || exportedFunc(fn)) && !lockedName(fn)
+		own := !e.Helper(fn)
 		for _, a := range r.Accesses {
 			if a.Via != nil || own {
-				add(a, nil)
+				add(fn, a, nil)
 			}
 		}
 		for _, d := range r.Defers {
 			for _, a := range d.Accesses {
 				if a.Via != nil || own {
-					add(a, d.Locks)
+					add(fn, a, d.Locks)
 				}
 			}
 		}
 	}
 	out := map[ref.TypeKey]Guard{}
 	for key, ctxs := range byMap {
-		if lock, ok := e.declared[key]; ok {
-			out[key] = declaredGuard(lock, ctxs)
-		} else if g, ok := inferGuard(ctxs); ok {
-			out[key] = g
+		var g Guard
+		var ok bool
+		if lock, declared := e.declared[key]; declared {
+			g, ok = declaredGuard(lock, ctxs), true
+		} else if g, ok = inferGuard(ctxs); !ok {
+			g, ok = layoutGuard(e.beside[key], ctxs)
 		}
+		if !ok {
+			continue
+		}
+		g.CallerLocked = true
+		for _, c := range ctxs {
+			if c.inOwner && g.HeldIn(c.locks) {
+				g.CallerLocked = false
+			}
+		}
+		out[key] = g
 	}
 	return out
+}
+
+// OwnerMethod reports whether fn is a method of the struct type that holds
+// the map field k.
+func OwnerMethod(fn *ssa.Function, k ref.TypeKey) bool {
+	recv := fn.Signature.Recv()
+	if recv == nil {
+		return false
+	}
+	t := recv.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil {
+		return false
+	}
+	owner := n.Obj().Pkg().Path() + "." + n.Obj().Name() + "."
+	rest, ok := strings.CutPrefix(string(k), owner)
+	return ok && !strings.Contains(rest, ".")
 }
 
 // calledHere returns the functions the package calls (or defers) directly:
@@ -171,13 +210,32 @@ func (e *Engine) calledHere() map[*ssa.Function]bool {
 }
 
 // Helper reports whether fn's own accesses count in its callers' contexts:
-// an unexported function (or literal) the package calls directly, or a
-// function whose name says its callers hold the lock (addLocked, FooLocked).
+// an unexported function (or literal) the package calls directly; a
+// function whose name says its callers hold the lock (addLocked,
+// FooLocked); an exported one the package calls only with a lock held
+// (a type whose methods' callers must hold its lock).
 func (e *Engine) Helper(fn *ssa.Function) bool {
 	if e.called == nil {
 		e.called = e.calledHere()
+		e.lockedCalls = e.callsUnderLock()
 	}
-	return e.called[fn] && !exportedFunc(fn) || lockedName(fn)
+	return e.called[fn] && (!exportedFunc(fn) || e.lockedCalls[fn]) || lockedName(fn)
+}
+
+// callsUnderLock returns the functions whose every call in the package
+// that leads to a map access holds a lock.
+func (e *Engine) callsUnderLock() map[*ssa.Function]bool {
+	all := map[*ssa.Function]bool{}
+	for _, fn := range e.funcs {
+		for _, a := range e.Result(fn).Accesses {
+			if a.Via == nil {
+				continue
+			}
+			locked, seen := all[a.Via.Fn]
+			all[a.Via.Fn] = (locked || !seen) && len(a.Here) > 0
+		}
+	}
+	return all
 }
 
 // lockedName reports whether fn is named for callers that hold a lock.
@@ -241,6 +299,23 @@ func inferGuard(ctxs []guardContext) (Guard, bool) {
 	return g, true
 }
 
+// layoutGuard returns the guard of a map whose accesses agree on no lock
+// (two locks, each held at half of them: the kubelet's supportsQuotas,
+// kubernetes#135089) when the code declares which lock is the map's: a
+// mutex named after the map (supportsQuotasLock), or the mutex field just
+// before a map field. It must be held at minHeld accesses, one an exclusive
+// write.
+func layoutGuard(locks []ref.TypeKey, ctxs []guardContext) (Guard, bool) {
+	for _, k := range locks {
+		g := declaredGuard(Held{TypeKey: k}, ctxs)
+		if g.Held >= minHeld && g.Write.IsValid() {
+			g.Declared, g.Layout = false, true
+			return g, true
+		}
+	}
+	return Guard{}, false
+}
+
 func declaredGuard(lock Held, ctxs []guardContext) Guard {
 	g := Guard{Lock: lock, Declared: true, Accesses: len(ctxs)}
 	for _, c := range ctxs {
@@ -251,6 +326,9 @@ func declaredGuard(lock Held, ctxs []guardContext) Guard {
 		g.Held++
 		if c.kind == ops.Write && !h.Shared && !g.Write.IsValid() {
 			g.Lock.At, g.Write = h.At, c.op
+			if g.Lock.Name == "" {
+				g.Lock.Name = h.Name
+			}
 		}
 	}
 	return g
@@ -332,6 +410,96 @@ func declaredGuards(pass *analysis.Pass) map[ref.TypeKey]Held {
 		}
 	}
 	return out
+}
+
+// besideLocks returns, for each map field and package map variable, the
+// mutexes the declarations put with it: one named after the map (the
+// map's name followed by Lock, Mu, Mutex, Mtx, in any case), or the
+// nearest mutex declared before it in the same struct or var block.
+func besideLocks(pass *analysis.Pass) map[ref.TypeKey][]ref.TypeKey {
+	out := map[ref.TypeKey][]ref.TypeKey{}
+	type decl struct {
+		name  string
+		mutex bool
+		isMap bool
+	}
+	pair := func(prefix string, ds []decl) {
+		var last string
+		for _, d := range ds {
+			if d.mutex {
+				last = d.name
+				continue
+			}
+			if !d.isMap {
+				continue
+			}
+			key := ref.TypeKey(prefix + d.name)
+			for _, o := range ds {
+				if o.mutex && namedFor(o.name, d.name) {
+					out[key] = append(out[key], ref.TypeKey(prefix+o.name))
+				}
+			}
+			if last != "" {
+				out[key] = append(out[key], ref.TypeKey(prefix+last))
+			}
+		}
+	}
+	info := pass.TypesInfo
+	pkg := pass.Pkg.Path() + "."
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			var vars []decl
+			for _, spec := range gd.Specs {
+				switch spec := spec.(type) {
+				case *ast.TypeSpec:
+					st, ok := spec.Type.(*ast.StructType)
+					if !ok {
+						continue
+					}
+					var fields []decl
+					for _, field := range st.Fields.List {
+						t := info.TypeOf(field.Type)
+						names := field.Names
+						if len(names) == 0 { // embedded: the type's name
+							if n, ok := t.(*types.Named); ok {
+								names = []*ast.Ident{{Name: n.Obj().Name()}}
+							}
+						}
+						for _, n := range names {
+							fields = append(fields, decl{n.Name, isMutex(t), t != nil && ops.IsMap(t)})
+						}
+					}
+					pair(pkg+spec.Name.Name+".", fields)
+				case *ast.ValueSpec:
+					for _, n := range spec.Names {
+						obj := info.Defs[n]
+						if obj == nil {
+							continue
+						}
+						vars = append(vars, decl{n.Name, isMutex(obj.Type()), ops.IsMap(obj.Type())})
+					}
+				}
+			}
+			pair(pkg, vars)
+		}
+	}
+	return out
+}
+
+// namedFor reports whether a lock's name says it is the map's:
+// supportsQuotasLock for supportsQuotas.
+func namedFor(lock, m string) bool {
+	rest, ok := strings.CutPrefix(strings.ToLower(lock), strings.ToLower(m))
+	return ok && (rest == "lock" || rest == "mu" || rest == "mutex" || rest == "mtx" || rest == "lck")
+}
+
+func isMutex(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" && (n.Obj().Name() == "Mutex" || n.Obj().Name() == "RWMutex")
 }
 
 // GuardsFact carries a package's guards of its own maps to importers.

@@ -246,6 +246,9 @@ func shortFile(p token.Position) string {
 	return f
 }
 
+// Steps returns r's path as its steps: "*", "&", "[]" and ".f".
+func (r Ref) Steps() []string { return splitPath(r.Path) }
+
 // splitPath splits a path into its steps.
 func splitPath(p string) []string {
 	var steps []string

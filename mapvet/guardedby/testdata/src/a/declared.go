@@ -15,10 +15,11 @@ func (t *Table) Set(i int, s string) {
 }
 
 func (t *Table) Row(i int) string {
-	return t.rows[i] // want `read of t.rows without mu, which guards it \(//mapvet:guardedby mu, e.g. declared.go:13\)`
+	return t.rows[i] // want `read of t.rows without t.mu, which guards it \(//mapvet:guardedby mu, e.g. declared.go:13\)`
 }
 
-// Half the accesses hold the lock: no guard is inferred.
+// Half the accesses hold the lock: no majority, but the mutex declared just
+// before the map is the map's, and both writes hold it.
 type loose struct {
 	mu sync.Mutex
 	m  map[int]int
@@ -26,8 +27,18 @@ type loose struct {
 
 func (l *loose) a()     { l.mu.Lock(); l.m[1] = 1; l.mu.Unlock() }
 func (l *loose) b()     { l.mu.Lock(); l.m[2] = 2; l.mu.Unlock() }
-func (l *loose) c() int { return l.m[1] }
-func (l *loose) d() int { return l.m[2] }
+func (l *loose) c() int { return l.m[1] } // want `read of l.m without l.mu, which guards it \(declared with it, held at 2 of 4 accesses`
+func (l *loose) d() int { return l.m[2] } // want `read of l.m without l.mu`
+
+// Held once: too little to say the lock is the map's.
+type once struct {
+	mu sync.Mutex
+	m  map[int]int
+}
+
+func (o *once) a()     { o.mu.Lock(); o.m[1] = 1; o.mu.Unlock() }
+func (o *once) c() int { return o.m[1] }
+func (o *once) d() int { return o.m[2] }
 
 // A package map, guarded by a package mutex; and written under the wrong
 // lock (kubernetes#135089's shape).
