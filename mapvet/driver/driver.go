@@ -16,6 +16,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io"
 	"os"
 	"path/filepath"
@@ -225,6 +226,7 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
+	checked := map[*types.Package]bool{} // the loaded roots, filled before the analysis
 	var capsMu sync.Mutex
 	capsSeen := map[string]bool{}
 	suite := mapvet.Suite(mapvet.Config{
@@ -232,7 +234,7 @@ func Run(cfg Config) (*Result, error) {
 		// package is checked: the others' bodies are stripped (parseFunc).
 		Std:     roots.std,
 		Limits:  engine.Limits{Steps: cfg.Budget},
-		Checked: func(path string) bool { return roots.pkgs[path] },
+		Checked: func(p *types.Package) bool { return checked[p] },
 		Dropped: func(path string, c engine.Caps) {
 			capsMu.Lock()
 			defer capsMu.Unlock()
@@ -276,6 +278,9 @@ func Run(cfg Config) (*Result, error) {
 	}
 	if errs := loadErrors(pkgs); len(errs) > 0 {
 		return nil, errors.New(strings.Join(errs, "\n"))
+	}
+	for _, p := range pkgs {
+		checked[p.Types] = true
 	}
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
@@ -350,7 +355,6 @@ func finding(fset *token.FileSet, check, pkg string, d analysis.Diagnostic) Find
 
 // roots are the packages to check.
 type roots struct {
-	pkgs  map[string]bool // import paths
 	files map[string]bool
 	std   bool // one of them is in the standard library
 }
@@ -361,9 +365,8 @@ func rootFiles(dir string, patterns []string, tests bool) (*roots, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %v", err)
 	}
-	r := &roots{pkgs: map[string]bool{}, files: map[string]bool{}}
+	r := &roots{files: map[string]bool{}}
 	for _, p := range pkgs {
-		r.pkgs[p.PkgPath] = true
 		for _, f := range p.GoFiles {
 			r.files[f] = true
 			r.std = r.std || engine.InGOROOT(f)

@@ -132,17 +132,15 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 		}
 		return
 	}
-	if gs := a.goAt[instr]; gs != nil {
-		for _, g := range gs {
-			if rec {
-				st.running.each(func(o int) { a.overlaps[[2]int{o, g}] = true })
-			}
-			st.running = st.running.with(g)
-		}
-		if _, isGo := instr.(*ssa.Go); isGo {
-			return
-		}
+	if _, isGo := instr.(*ssa.Go); isGo {
+		a.startAll(st, instr, rec)
+		return
 	}
+	// A call that leaves goroutines running made its own accesses before
+	// it returned: they are recorded before its goroutines start running
+	// here (a race between a callee and the goroutine it starts is the
+	// callee's to report, where the order is known).
+	defer a.startAll(st, instr, rec)
 	for _, op := range ops.SyncOps(instr) {
 		a.syncOp(st, op, rec)
 	}
@@ -183,6 +181,16 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	}
 	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
 		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
+}
+
+// startAll marks the goroutines instr starts as running.
+func (a *funcAnalysis) startAll(st *state, instr ssa.Instruction, rec bool) {
+	for _, g := range a.goAt[instr] {
+		if rec {
+			st.running.each(func(o int) { a.overlaps[[2]int{o, g}] = true })
+		}
+		st.running = st.running.with(g)
 	}
 }
 
