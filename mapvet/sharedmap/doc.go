@@ -59,5 +59,9 @@
 // the accesses through such a variable everywhere outside init functions,
 // for every check.
 //
+// Every message ends with the remedies: guard the map with a mutex, or use
+// one of the concurrent maps of github.com/mapsafe/mapsafe/cmap (see the
+// README's "Choosing a map").
+//
 // Suppress a report with `//mapvet:ignore sharedmap <reason>`.
 package sharedmap
