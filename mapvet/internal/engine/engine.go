@@ -109,6 +109,9 @@ func (e *Engine) refsOf(v ssa.Value) []ref.Ref { return e.refs.Of(v) }
 // typeKeyOf returns v's TypeKey (ref.TypeKeyOf, remembered), or for a
 // call's result the one its callee's summary gives.
 func (e *Engine) typeKeyOf(v ssa.Value) ref.TypeKey {
+	if mi, ok := v.(*ssa.MakeInterface); ok { // a map passed as any
+		v = mi.X
+	}
 	k, ok := e.keys[v]
 	if !ok {
 		k = ref.TypeKeyOf(v)
