@@ -46,6 +46,7 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
+			checkEntry(c, r)
 			if len(r.Goroutines) == 0 {
 				continue
 			}
