@@ -18,13 +18,11 @@ import (
 	"go/token"
 	"go/types"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
 	"github.com/mapsafe/mapsafe/mapvet"
@@ -255,14 +253,6 @@ func Run(cfg Config) (*Result, error) {
 			}
 		}
 	}
-	if p := os.Getenv("MAPVET_HEAPPROFILE_EVERY"); p != "" {
-		go func() {
-			for i := 0; ; i++ {
-				time.Sleep(30 * time.Second)
-				writeInuse(fmt.Sprintf("%s.%d", p, i))
-			}
-		}()
-	}
 	pcfg := &packages.Config{
 		Mode:      packages.LoadAllSyntax,
 		Dir:       cfg.Dir,
@@ -285,9 +275,6 @@ func Run(cfg Config) (*Result, error) {
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
 		return nil, err
-	}
-	if p := os.Getenv("MAPVET_HEAPPROFILE"); p != "" {
-		writeInuse(p)
 	}
 	var failures []string
 	seen := map[string]bool{}
