@@ -54,8 +54,10 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 // checkFunc reports fn's accesses (and its callees') that do not hold their
 // map's guard, once per position.
 func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
+	if eng.Helper(fn) {
+		return // its accesses, its callees' included, are judged at its callers
+	}
 	r := eng.Result(fn)
-	helper := eng.Helper(fn)
 	type site struct {
 		pos, op token.Pos
 		key     ref.TypeKey
@@ -64,8 +66,8 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 	worst := map[site]*engine.Access{} // a write over a read: m[k]++ is both
 	for i := range r.Accesses {
 		a := &r.Accesses[i]
-		if a.Fresh || a.Via == nil && helper || !a.Kind.Crashes() {
-			continue // a constructor's, or counted in the callers
+		if a.Fresh || !a.Kind.Crashes() {
+			continue // a constructor's, or a len
 		}
 		g, ok := eng.Guard(a.TypeKey)
 		if !ok || g.HeldIn(a.Locks) {

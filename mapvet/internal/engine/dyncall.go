@@ -141,6 +141,11 @@ func (a *funcAnalysis) resolveGoroutine(g *Goroutine) {
 	if len(g.Calls) == 0 {
 		return
 	}
+	for _, dc := range g.Calls {
+		for _, t := range a.targets(dc) {
+			a.e.goroutineBody[t.fn] = true
+		}
+	}
 	more, left := a.resolve(g.Calls, nil, token.NoPos, 0)
 	if len(more.Accesses) > 0 {
 		g.RunsValue = true

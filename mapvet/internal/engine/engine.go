@@ -80,6 +80,7 @@ type Engine struct {
 	importedGuards map[ref.TypeKey]Guard // other packages' GuardsFacts
 	called         map[*ssa.Function]bool
 	lockedCalls    map[*ssa.Function]bool
+	goroutineBody  map[*ssa.Function]bool // function values a goroutine helper runs
 
 	limits Limits
 	caps   Caps
@@ -215,6 +216,8 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 		importedSums: map[*ssa.Function]*Summary{},
 		keys:         map[ssa.Value]ref.TypeKey{},
 		limits:       DefaultLimits,
+
+		goroutineBody: map[*ssa.Function]bool{},
 	}
 	e.refs.Results = e.callResults
 	return e

@@ -82,8 +82,9 @@ func declaredGuards(pass *analysis.Pass) map[ref.TypeKey]Held {
 
 // besideLocks returns, for each map field and package map variable, the
 // mutexes the declarations put with it: one named after the map (the
-// map's name followed by Lock, Mu, Mutex, Mtx, in any case), or the
-// nearest mutex declared before it in the same struct or var block.
+// map's name followed by Lock, Mu, Mutex, Mtx, in any case), or the mutex
+// declared just before it in the same struct or var block, with only maps
+// in between.
 func besideLocks(pass *analysis.Pass) map[ref.TypeKey][]ref.TypeKey {
 	out := map[ref.TypeKey][]ref.TypeKey{}
 	type decl struct {
@@ -91,14 +92,18 @@ func besideLocks(pass *analysis.Pass) map[ref.TypeKey][]ref.TypeKey {
 		mutex bool
 		isMap bool
 	}
+	// pair links each map to the mutexes declared for it: one named after
+	// it, or the mutex just before it (only other maps in between, as in
+	// `mu sync.Mutex; byName map...; byID map...`).
 	pair := func(prefix string, ds []decl) {
 		var last string
 		for _, d := range ds {
-			if d.mutex {
+			switch {
+			case d.mutex:
 				last = d.name
 				continue
-			}
-			if !d.isMap {
+			case !d.isMap:
+				last = "" // something else between: mu is for that
 				continue
 			}
 			key := ref.TypeKey(prefix + d.name)

@@ -127,18 +127,16 @@ func (e *Engine) inferGuards() map[ref.TypeKey]Guard {
 		if e.InTestFile(fn) || isInitFunc(fn) {
 			continue
 		}
+		if e.Helper(fn) {
+			continue // counted in its callers' contexts, callees included
+		}
 		r := e.Result(fn)
-		own := !e.Helper(fn)
 		for _, a := range r.Accesses {
-			if a.Via != nil || own {
-				add(fn, a, nil)
-			}
+			add(fn, a, nil)
 		}
 		for _, d := range r.Defers {
 			for _, a := range d.Accesses {
-				if a.Via != nil || own {
-					add(fn, a, d.Locks)
-				}
+				add(fn, a, d.Locks)
 			}
 		}
 	}
@@ -189,7 +187,13 @@ func OwnerMethod(fn *ssa.Function, k ref.TypeKey) bool {
 // their accesses are seen in the callers' results too.
 func (e *Engine) calledHere() map[*ssa.Function]bool {
 	called := map[*ssa.Function]bool{}
-	for _, fn := range e.funcs {
+	funcs := e.funcs
+	if e.pkg != nil {
+		// The package initializer (variable declarations) calls helpers
+		// such as gob's bootstrapType, "called only from init".
+		funcs = append([]*ssa.Function{e.pkg.Func("init")}, funcs...)
+	}
+	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				c, ok := instr.(ssa.CallInstruction)
@@ -218,7 +222,60 @@ func (e *Engine) Helper(fn *ssa.Function) bool {
 		e.called = e.calledHere()
 		e.lockedCalls = e.callsUnderLock()
 	}
-	return e.called[fn] && (!exportedFunc(fn) || e.lockedCalls[fn]) || lockedName(fn)
+	return e.called[fn] && (!exportedFunc(fn) || e.lockedCalls[fn]) || lockedName(fn) || !e.goroutineBody[fn] && callback(fn)
+}
+
+// callback reports whether fn is a function literal that is only passed to
+// calls, which run it before they return (unless a goroutine helper runs
+// it: Engine.goroutineBody) (f.ForeachSetting(func(s) {...}),
+// sort.Slice(x, func(i, j int) bool {...})): it runs in its parent's
+// context, under the parent's locks, and the call's summary brings its
+// accesses there. A literal started as a goroutine, registered with a
+// server or stored is its own context.
+func callback(fn *ssa.Function) bool {
+	parent := fn.Parent()
+	if parent == nil {
+		return false
+	}
+	uses := 0
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			for _, arg := range call.Call.Args {
+				if f, _ := ops.FuncValue(arg); f != fn {
+					continue
+				}
+				if ops.StartOf(call) != nil || len(ops.EntryPoints(call)) > 0 {
+					return false
+				}
+				uses++
+			}
+		}
+	}
+	if uses == 0 {
+		return false
+	}
+	// Every use of the literal's value is such an argument.
+	for _, anon := range parent.AnonFuncs {
+		if anon != fn {
+			continue
+		}
+		for _, b := range parent.Blocks {
+			for _, instr := range b.Instrs {
+				if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					for _, u := range *mc.Referrers() {
+						if c, ok := u.(*ssa.Call); !ok || c.Call.Value == mc {
+							return false
+						}
+					}
+				}
+			}
+		}
+	}
+	return true
 }
 
 // callsUnderLock returns the functions whose every call in the package
