@@ -158,9 +158,9 @@ type Judged struct {
 // Comparison is the outcome of comparing one run's findings with the
 // expectations.
 type Comparison struct {
-	Judged []Judged       // every finding, in the order given
-	New    []Finding      // findings no entry matches: they need a verdict
-	Gone   []Expectation  // entries in scope that no finding matched
+	Judged []Judged      // every finding, in the order given
+	New    []Finding     // findings no entry matches: they need a verdict
+	Gone   []Expectation // entries in scope that no finding matched
 	Counts map[Verdict]int
 }
 
