@@ -56,10 +56,12 @@ type Workspace struct {
 }
 
 // goEnv keeps the go command from switching toolchains or reading a
-// workspace file that is not ours, and lets it add missing go.sum entries
-// of test dependencies.
-func goEnv(setup Setup) []string {
-	env := []string{"GOWORK=off", "GOTOOLCHAIN=local"}
+// workspace file that is not ours, lets it add missing go.sum entries of
+// test dependencies, and gives it a build cache of its own under work:
+// other jobs on a shared machine may trim or clean the user's cache while
+// a run reads it (the first baseline lost two targets that way).
+func goEnv(setup Setup, work string) []string {
+	env := []string{"GOWORK=off", "GOTOOLCHAIN=local", "GOCACHE=" + filepath.Join(work, "gocache")}
 	if setup != SetupStd {
 		env = append(env, "GOFLAGS=-mod=mod")
 	}
@@ -70,7 +72,11 @@ func goEnv(setup Setup) []string {
 // out its workspace under work (kept between runs: a copy that is already
 // there is reused).
 func Prepare(t Target, work string) (Workspace, error) {
-	ws := Workspace{Env: goEnv(t.Setup)}
+	work, err := filepath.Abs(work)
+	if err != nil {
+		return Workspace{}, err
+	}
+	ws := Workspace{Env: goEnv(t.Setup, work)}
 	switch t.Setup {
 	case SetupStd:
 		out, err := goOut("", ws.Env, "env", "GOROOT")
