@@ -158,7 +158,8 @@ func documentedConfig(t *testing.T, doc string) string {
 // output as "file:line:col: message", the file relative to root (the
 // output has absolute paths, --path-mode abs), the analyzer's name taken off the
 // front of the message (golangci-lint prefixes it when a plugin has several
-// analyzers), sorted.
+// analyzers) and related positions indented with a tab as mapvet prints
+// them, sorted.
 func mapvetIssues(t *testing.T, out, root string) []string {
 	var res struct {
 		Issues []struct {
@@ -179,9 +180,15 @@ func mapvetIssues(t *testing.T, out, root string) []string {
 		if is.FromLinter != "mapvet" {
 			continue
 		}
-		_, msg, ok := strings.Cut(is.Text, ": ")
+		check, msg, ok := strings.Cut(is.Text, ": ")
 		if !ok {
 			t.Errorf("issue text %q does not start with the check's name", is.Text)
+		}
+		// golangci-lint reports a finding's related positions as issues
+		// of their own, "check(related information): message"; mapvet
+		// prints them indented under the finding, as go vet does.
+		if strings.HasSuffix(check, "(related information)") {
+			msg = "\t" + msg
 		}
 		rel, err := filepath.Rel(root, is.Pos.Filename)
 		if err != nil {
@@ -193,8 +200,9 @@ func mapvetIssues(t *testing.T, out, root string) []string {
 	return got
 }
 
-// quickStart returns the findings the README's quick start shows for
-// `go run ./cmd/mapvet ./examples/...`, sorted.
+// quickStart returns the findings (and their related positions) the
+// README's quick start shows for `go run ./cmd/mapvet ./examples/...`,
+// sorted.
 func quickStart(t *testing.T, readme string) []string {
 	f, err := os.Open(readme)
 	if err != nil {
