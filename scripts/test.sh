@@ -35,7 +35,6 @@ go test -count=1 -timeout 20m "$@" ./...
 
 # The golangci-lint plugin test builds golangci-lint with the mapvet plugin
 # from the module proxy (about 6 minutes from a cold build cache, under 2
-# warm),
-# so it runs on its own, after the suite, instead of beside the other
-# packages' tests. go test ./... alone skips it.
+# warm), so it runs on its own, after the suite, instead of beside the
+# other packages' tests. go test ./... alone skips it.
 MAPSAFE_GOLANGCI=1 go test -count=1 -timeout 30m -run '^TestCustomGolangciLint$' ./mapvet/golangci
