@@ -35,13 +35,18 @@ func New(eng *analysis.Analyzer) *analysis.Analyzer {
 	}
 }
 
+// remedy ends every message: what a team reaches for once a map is shared.
+const remedy = "; guard it with a mutex, or use a concurrent map from github.com/mapsafe/mapsafe/cmap"
+
 func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
+	c.Suffix = remedy
 	return nil, c.Run(func() {
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
+			checkEntry(c, r)
 			if len(r.Goroutines) == 0 {
 				continue
 			}

@@ -56,10 +56,11 @@ func Directives(f *ast.File) []Directive {
 
 // Checker is the per-pass state of one check.
 type Checker struct {
-	Pass  *analysis.Pass
-	name  string
-	cur   token.Pos
-	quiet map[string]map[int]bool // file name -> lines where the check is suppressed
+	Pass   *analysis.Pass
+	Suffix string // appended to every message
+	name   string
+	cur    token.Pos
+	quiet  map[string]map[int]bool // file name -> lines where the check is suppressed
 }
 
 // NewChecker returns the reporting state of check name for pass.
@@ -115,6 +116,7 @@ func (c *Checker) Report(d analysis.Diagnostic) {
 	if c.quiet[p.Filename][p.Line] {
 		return
 	}
+	d.Message += c.Suffix
 	c.Pass.Report(d)
 }
 

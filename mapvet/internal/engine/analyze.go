@@ -238,7 +238,7 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 // named in this function's namespace.
 func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 	callee, binds := ops.Callee(c)
-	if callee == nil {
+	if callee == nil || ops.OnceCall(callee) {
 		return nil
 	}
 	sum := a.e.summary(callee)
@@ -263,22 +263,21 @@ func (a *funcAnalysis) dynSummary(instr ssa.Instruction, c *ssa.CallCommon, pos 
 	if fn, _ := ops.FuncValue(c.Value); fn != nil {
 		return nil // a closure called directly: callSummary's, when it has one
 	}
-	more, left := a.resolve(a.dynCall(c.Value, c.Args), nil, pos, 0)
+	dcs := a.dynCall(c.Value, c.Args)
+	more, left := a.resolve(dcs, nil, pos, 0)
 	if len(left) > 0 {
 		a.dyn[instr] = left
 	}
 	if more.empty() {
 		return nil
 	}
-	var call *Call
-	for _, acc := range more.Accesses {
-		call = acc.Via
-		break
+	// The call, as goroutines it leaves running name it: the first target.
+	for _, dc := range dcs {
+		if ts := a.targets(dc); len(ts) > 0 {
+			return &callInfo{sum: more, call: &Call{Fn: ts[0].fn, Caller: a.fn, Pos: pos}}
+		}
 	}
-	if call == nil {
-		call = &Call{Caller: a.fn, Pos: pos}
-	}
-	return &callInfo{sum: more, call: call}
+	return nil
 }
 
 // recvName is a method call's receiver as the program spells it, when it

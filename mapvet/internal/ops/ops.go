@@ -150,6 +150,9 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	}
 	if enc, ok := encoders[name]; ok && enc.arg < len(c.Args) {
 		out = append(out, enc.w.fieldMaps(c.Args[enc.arg], name, pos)...)
+		if name == "reflect.DeepEqual" {
+			out = append(out, enc.w.fieldMaps(c.Args[1], name, pos)...)
+		}
 	}
 	return out
 }
@@ -188,6 +191,7 @@ var library = map[string][]libEffect{
 	"encoding/json.MarshalIndent":      {{0, Iterate}},
 	"(*encoding/json.Encoder).Encode":  {{1, Iterate}},
 	"encoding/xml.Marshal":             {{0, Iterate}},
+	"reflect.DeepEqual":                {{0, Iterate}, {1, Iterate}},
 	"(*encoding/xml.Encoder).Encode":   {{1, Iterate}},
 	"golang.org/x/exp/maps.Keys":       {{0, Iterate}},
 	"golang.org/x/exp/maps.Values":     {{0, Iterate}},

@@ -1,0 +1,131 @@
+package sharedmap
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
+	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+)
+
+// Entry methods. Some methods run on many goroutines at once whoever
+// calls them, and whether or not this package registers them:
+//
+//   - an HTTP handler's ServeHTTP(http.ResponseWriter, *http.Request): the
+//     server runs it for every request;
+//   - the methods of a gRPC service implementation (a type embedding its
+//     generated Unimplemented...Server): the server runs them for every
+//     call.
+//
+// Two runs of such a method race on what they share — the receiver's maps,
+// package maps, the maps a handler closure captured — when one writes
+// without a lock the other holds. The requests' own values (the request,
+// maps made per call) are not shared.
+
+// entryMethod reports whether fn runs concurrently with itself, and what
+// runs it.
+func entryMethod(fn *ssa.Function) (string, bool) {
+	recv := fn.Signature.Recv()
+	if recv == nil || fn.Synthetic != "" {
+		return "", false
+	}
+	if fn.Name() == "ServeHTTP" && isHTTPHandlerSig(fn.Signature) {
+		return "requests", true
+	}
+	if token.IsExported(fn.Name()) && embedsGRPCService(recv.Type()) {
+		return "gRPC calls", true
+	}
+	return "", false
+}
+
+func isHTTPHandlerSig(sig *types.Signature) bool {
+	p := sig.Params()
+	return p.Len() == 2 && named(p.At(0).Type(), "net/http", "ResponseWriter") && named(p.At(1).Type(), "net/http", "Request")
+}
+
+// embedsGRPCService reports whether t (or what it points to) embeds a
+// generated Unimplemented<Service>Server.
+func embedsGRPCService(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for i := range st.NumFields() {
+		f := st.Field(i)
+		if !f.Embedded() {
+			continue
+		}
+		ft := f.Type()
+		if p, ok := ft.(*types.Pointer); ok {
+			ft = p.Elem()
+		}
+		if n, ok := types.Unalias(ft).(*types.Named); ok {
+			name := n.Obj().Name()
+			if len(name) > len("UnimplementedServer") && name[:len("Unimplemented")] == "Unimplemented" && name[len(name)-len("Server"):] == "Server" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func named(t types.Type, pkg, name string) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+// shared reports whether r names something two runs of fn share: the
+// receiver's data, a package variable, a captured variable.
+func shared(r ref.Ref) bool {
+	return r.Kind == ref.Global || r.Kind == ref.Param && r.Index == 0 || r.Kind == ref.FreeVar
+}
+
+// checkEntry reports a map that two concurrent runs of an entry method
+// use, one writing, with no common lock.
+func checkEntry(c *diag.Checker, r *engine.Result) {
+	who, ok := entryMethod(r.Fn)
+	if !ok {
+		return
+	}
+	fset := c.Pass.Fset
+	done := map[ref.Ref]bool{}
+	for i := range r.Accesses {
+		w := &r.Accesses[i]
+		if w.Kind != ops.Write || !shared(w.Ref) || w.Ref.InElement() || done[w.Ref] {
+			continue
+		}
+		for j := range r.Accesses {
+			x := &r.Accesses[j]
+			if x.Ref != w.Ref || !x.Kind.Crashes() || common(w.Locks, x.Locks) {
+				continue
+			}
+			done[w.Ref] = true
+			c.At(w.Pos)
+			msg := fmt.Sprintf("%s run %s at the same time, and it writes %s at %s while another run %s it at %s, with no common lock (%s)",
+				who, r.Fn.Name(), w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
+			if x == w {
+				msg = fmt.Sprintf("%s run %s at the same time, and each run writes %s at %s with no lock (%s)",
+					who, r.Fn.Name(), w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
+			}
+			d := analysis.Diagnostic{Pos: w.Pos, Message: msg,
+				Related: []analysis.RelatedInformation{diag.Related(w.Op, "%s", phrase.Access(w))}}
+			if x != w {
+				d.Related = append(d.Related, diag.Related(x.Op, "%s in another run", phrase.Access(x)))
+			}
+			c.Report(d)
+			break
+		}
+	}
+}
