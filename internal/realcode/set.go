@@ -1,7 +1,7 @@
 package realcode
 
 // Set is the real-code evaluation of issue 12: popular modules at pinned
-// versions (the newest the module proxy served on 2026-12-13 that this
+// versions (the newest the module proxy served on 2026-12-06 that this
 // machine's Go 1.26.8 can build, see Note), checked whole (./... with tests)
 // as a new user would, and the standard library.
 var Set = []Target{
