@@ -134,3 +134,25 @@ func TestReport(t *testing.T) {
 		}
 	}
 }
+
+func TestParseFindings(t *testing.T) {
+	flat := `[{"check":"sharedmap","package":"m/a","posn":"/r/a/b.go:10:2","file":"/r/a/b.go","line":10,"column":2,"message":"write"}]`
+	tree := `{"m/a": {"sharedmap": [{"posn": "/r/a/b.go:10:2", "end": "/r/a/b.go:10:9", "message": "write"}]},
+		"m/a [m/a.test]": {"sharedmap": [{"posn": "/r/a/b.go:10:2", "message": "write"}], "rangeinsert": [{"posn": "/r/c.go:3:1", "message": "insert"}]}}`
+	want := []Finding{{Module: "m@v1", File: "a/b.go", Line: 10, Column: 2, Check: "sharedmap", Message: "write"}}
+	got, err := parseFindings([]byte(flat), "/r", "m@v1")
+	if err != nil || len(got) != 1 || got[0] != want[0] {
+		t.Errorf("flat schema: %+v, %v", got, err)
+	}
+	got, err = parseFindings([]byte(tree), "/r", "m@v1")
+	want = append(want, Finding{Module: "m@v1", File: "c.go", Line: 3, Column: 1, Check: "rangeinsert", Message: "insert"})
+	if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("go vet schema (the test variant's copy kept once): %+v, %v", got, err)
+	}
+	if _, err := parseFindings([]byte(`{"m/a": {"x": [{"posn": "nowhere", "message": "m"}]}}`), "/r", "m@v1"); err == nil {
+		t.Error("a posn without a line was accepted")
+	}
+	if _, err := parseFindings([]byte(`[{"file": "/elsewhere/x.go", "line": 1}]`), "/r", "m@v1"); err == nil {
+		t.Error("a finding outside the module root was accepted")
+	}
+}

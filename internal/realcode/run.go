@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -148,17 +150,58 @@ func listPackages(r *Result, ws Workspace, patterns []string) error {
 }
 
 // parseFindings reads mapvet -json output and makes file names relative to
-// the module root.
+// the module root. It reads both schemas mapvet has printed: go vet -json's
+// (an object keyed by package ID, then by check, of diagnostics with a
+// "posn" of file:line:col; a finding in a package and its test variant
+// appears under both IDs and is kept once) and the flat array of objects
+// with check, file, line, column and message of mapvet before 2026-12-06.
 func parseFindings(out []byte, root, key string) ([]Finding, error) {
-	var raw []struct {
+	type raw struct {
 		Check, File, Message string
 		Line, Column         int
 	}
-	if err := json.Unmarshal(out, &raw); err != nil {
-		return nil, fmt.Errorf("reading mapvet -json output: %v", err)
+	var flat []raw
+	if err := json.Unmarshal(out, &flat); err != nil {
+		var tree map[string]map[string][]struct{ Posn, Message string }
+		if err2 := json.Unmarshal(out, &tree); err2 != nil {
+			return nil, fmt.Errorf("reading mapvet -json output: %v", err2)
+		}
+		flat = nil
+		seen := map[raw]bool{}
+		for _, checks := range tree {
+			for check, diags := range checks {
+				for _, d := range diags {
+					file, line, col, ok := splitPosn(d.Posn)
+					if !ok {
+						return nil, fmt.Errorf("reading mapvet -json output: bad posn %q", d.Posn)
+					}
+					r := raw{check, file, d.Message, line, col}
+					if !seen[r] {
+						seen[r] = true
+						flat = append(flat, r)
+					}
+				}
+			}
+		}
+		sort.Slice(flat, func(i, j int) bool {
+			a, b := flat[i], flat[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			if a.Column != b.Column {
+				return a.Column < b.Column
+			}
+			if a.Check != b.Check {
+				return a.Check < b.Check
+			}
+			return a.Message < b.Message
+		})
 	}
 	fs := []Finding{}
-	for _, f := range raw {
+	for _, f := range flat {
 		rel, err := filepath.Rel(root, f.File)
 		if err != nil || strings.HasPrefix(rel, "..") {
 			return nil, fmt.Errorf("finding at %s:%d is outside the module root %s", f.File, f.Line, root)
@@ -166,6 +209,32 @@ func parseFindings(out []byte, root, key string) ([]Finding, error) {
 		fs = append(fs, Finding{Module: key, File: filepath.ToSlash(rel), Line: f.Line, Column: f.Column, Check: f.Check, Message: f.Message})
 	}
 	return fs, nil
+}
+
+// splitPosn splits "file:line:col" (or "file:line").
+func splitPosn(posn string) (file string, line, col int, ok bool) {
+	rest, last, found := cutLast(posn)
+	if !found {
+		return "", 0, 0, false
+	}
+	n, err := strconv.Atoi(last)
+	if err != nil {
+		return "", 0, 0, false
+	}
+	if f, l, found := cutLast(rest); found {
+		if m, err := strconv.Atoi(l); err == nil {
+			return f, m, n, true
+		}
+	}
+	return rest, n, 0, true
+}
+
+func cutLast(s string) (before, after string, found bool) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+1:], true
 }
 
 // InScope reports whether the result checked the package of the entry's
