@@ -3,6 +3,7 @@ package sharedmap
 import (
 	_ "embed"
 	"fmt"
+	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
@@ -76,7 +77,7 @@ func checkStarter(c *diag.Checker, r *engine.Result) {
 			}
 			g := r.Goroutines[gi]
 			w := conflict(a, g.Accesses)
-			if w == nil {
+			if w == nil || earlierIteration(a, g) {
 				continue
 			}
 			done[k] = true
@@ -221,6 +222,40 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 		}
 	}
 	return nil, nil
+}
+
+// earlierIteration reports whether a can only meet the goroutine g of an
+// earlier iteration, on another object: a's map is reached from a value
+// made afresh in each iteration of the loop around g's start (a composite
+// literal, a make, a constructor's result such as http.NewRequest's), and a
+// comes before the start in the loop body. The goroutine of a's own
+// iteration starts after a.
+func earlierIteration(a engine.Access, g *engine.Goroutine) bool {
+	if g.Instr == nil || a.Ref.Kind != ref.Local || !a.Pos.IsValid() || a.Pos >= g.Pos || !perIteration(a.Ref, g.Instr) {
+		return false
+	}
+	v := a.Ref.Value
+	if x, ok := v.(*ssa.Extract); ok {
+		v = x.Tuple
+	}
+	switch v := v.(type) {
+	case *ssa.Alloc, *ssa.MakeMap:
+		return true
+	case *ssa.Call:
+		fn := v.Call.StaticCallee()
+		return fn != nil && constructor(fn.Name())
+	}
+	return false
+}
+
+// constructor reports whether a function's name says it makes a new value.
+func constructor(name string) bool {
+	for _, p := range []string{"New", "new", "Make", "make"} {
+		if strings.HasPrefix(name, p) && (len(name) == len(p) || name[len(p)] >= 'A' && name[len(p)] <= 'Z') {
+			return true
+		}
+	}
+	return false
 }
 
 // perIteration reports whether r may name a different map in each
