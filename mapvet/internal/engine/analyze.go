@@ -28,10 +28,11 @@ type funcAnalysis struct {
 	in map[*ssa.BasicBlock]*state
 
 	// filled by the final pass
-	res      *Result
-	sum      *Summary
-	exit     state
-	overlaps map[[2]int]bool
+	nilErrRunning bits // goroutines running at a return with a possibly nil error
+	res           *Result
+	sum           *Summary
+	exit          state
+	overlaps      map[[2]int]bool
 }
 
 type callInfo struct {
@@ -133,6 +134,9 @@ func (a *funcAnalysis) prepass() {
 				g := *sp
 				g.By = ci.call
 				g.Pos = call.Pos()
+				if g.OnError {
+					g.ErrValue = errorOf(call)
+				}
 				a.addGoroutine(instr, &g)
 			}
 		}

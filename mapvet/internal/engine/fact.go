@@ -74,6 +74,7 @@ type factSpawn struct {
 	Groups   []factRef
 	Calls    []factCall
 	Siblings bool
+	OnError  bool
 }
 
 type factCall struct {
@@ -194,7 +195,7 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 	}
 	for _, sp := range s.Spawns {
 		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
-			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings})
+			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings, sp.OnError})
 	}
 	return f
 }
@@ -218,7 +219,7 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 	for _, sp := range f.Spawns {
 		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),
 			Accesses: c.fromAccesses(sp.Accesses), Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends),
-			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings})
+			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings, OnError: sp.OnError})
 	}
 	return s
 }

@@ -92,6 +92,18 @@ func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
 	if _, isConst := iff.Cond.(*ssa.Const); !isConst {
 		out = learn(out, iff.Cond, i == 0)
 	}
+	if i == 0 && out.live {
+		if j := a.selectCaseJoins(iff); len(j) > 0 {
+			out = out.clone()
+			out.running = out.running.minus(j)
+		}
+	}
+	if err := errNilEdge(iff, i); err != nil && out.live {
+		if j := a.joinedOnNilError(err); len(j) > 0 {
+			out = out.clone()
+			out.running = out.running.minus(j)
+		}
+	}
 	return out
 }
 
@@ -129,6 +141,7 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	case *ssa.Return:
 		if rec {
 			a.exit.join(st)
+			a.noteReturn(st, instr.(*ssa.Return))
 		}
 		return
 	}
@@ -241,6 +254,31 @@ func (a *funcAnalysis) selectJoins(sel *ssa.Select) bits {
 		}
 	}
 	return joined
+}
+
+// selectCaseJoins returns the goroutines joined on the path where a
+// select took one receive case: `if index == k` after the select, case k
+// receiving from a channel they send on. (The select's other cases, a
+// timeout, may leave them running.)
+func (a *funcAnalysis) selectCaseJoins(iff *ssa.If) bits {
+	cmp, ok := iff.Cond.(*ssa.BinOp)
+	if !ok || cmp.Op != token.EQL {
+		return nil
+	}
+	x, ok := cmp.X.(*ssa.Extract)
+	k, ok2 := cmp.Y.(*ssa.Const)
+	if !ok || !ok2 || x.Index != 0 || k.Value == nil || k.Value.Kind() != constant.Int {
+		return nil
+	}
+	sel, ok := x.Tuple.(*ssa.Select)
+	if !ok {
+		return nil
+	}
+	n, exact := constant.Int64Val(k.Value)
+	if !exact || n < 0 || int(n) >= len(sel.States) || sel.States[n].Dir != types.RecvOnly {
+		return nil
+	}
+	return a.joinedBy(nil, a.e.refsOf(sel.States[n].Chan))
 }
 
 func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
@@ -436,6 +474,8 @@ func (a *funcAnalysis) summarize(deferJoined bits) {
 func (a *funcAnalysis) spawn(g int) {
 	sp := *a.gs[g]
 	sp.By = nil // the caller starts it through its own call
+	sp.ErrValue = nil
+	sp.OnError = errorResultType(a.fn) && !a.nilErrRunning.has(g)
 	sp.Accesses = a.e.compact(portable(sp.Accesses))
 	sp.Dones = portableRefs(sp.Dones)
 	sp.Sends = portableRefs(sp.Sends)

@@ -41,6 +41,7 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 			Groups:   substRefs(sp.Groups, params, frees),
 			Calls:    e.substCalls(sp.Calls, params, frees, caller),
 			Siblings: sp.Siblings,
+			OnError:  sp.OnError,
 		})
 	}
 	return out

@@ -84,6 +84,11 @@ type Goroutine struct {
 	Sends    []ref.Ref
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
 	Calls    []DynCall // function values it calls that are not known yet
+	// OnError: the function that started it returns with it running only
+	// with a non-nil error; ErrValue is that call's error in the analysed
+	// function (errjoin.go).
+	OnError  bool
+	ErrValue ssa.Value
 	// RunsValue: the goroutine runs a function value the analysed function
 	// passed (a goroutine helper such as g.Run(func() {...})): each call
 	// starts another, so calls in a loop run side by side.
