@@ -187,7 +187,7 @@ func (e *Engine) onlyMadeMapsStored(g *ssa.Global, t types.Type, fi int) (initia
 						if _, made := in.Val.(*ssa.MakeMap); !made {
 							return nil, false
 						}
-					case fn != initFn && types.Identical(deref(in.Addr.Type()), t):
+					case fn != initFn && types.Identical(deref(in.Addr.Type()), t) && throughPointer(in.Addr):
 						return nil, false // *p = T{...}: f may be nil again
 					}
 				case *ssa.FieldAddr:
@@ -212,6 +212,18 @@ func (e *Engine) nonTestFuncs() []*ssa.Function {
 		out = append(out, fn)
 	}
 	return out
+}
+
+// throughPointer reports whether a store to addr may write a value some
+// pointer refers to, the way *p = T{} does. A store to a field of another
+// struct (dt.table = T{}), an element, or a local variable writes inside
+// that value, never the standalone object a package variable points to.
+func throughPointer(addr ssa.Value) bool {
+	switch addr.(type) {
+	case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Alloc:
+		return false
+	}
+	return true
 }
 
 // isField reports whether v is the address of field i of a struct of type t.
