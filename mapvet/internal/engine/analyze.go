@@ -394,11 +394,36 @@ func fresh(r ref.Ref) bool {
 	if r.Kind != ref.Local {
 		return false
 	}
-	switch r.Value.(type) {
+	switch v := r.Value.(type) {
 	case *ssa.MakeMap:
 		return r.Path == ""
 	case *ssa.Alloc:
-		return len(r.Path) > 2 && r.Path[:2] == "*."
+		return len(r.Path) > 2 && r.Path[:2] == "*." && !copied(v)
+	}
+	return false
+}
+
+// copied reports whether a whole value from elsewhere is stored in alloc:
+// a copy of a parameter (a value receiver), of a loaded struct. Its maps are
+// the original's, not new ones. A composite literal (built in place, or in
+// a temporary and copied in) and a zero value are new.
+func copied(alloc *ssa.Alloc) bool { return copiedDepth(alloc, 0) }
+
+func copiedDepth(alloc *ssa.Alloc, depth int) bool {
+	for _, u := range *alloc.Referrers() {
+		st, ok := u.(*ssa.Store)
+		if !ok || st.Addr != alloc {
+			continue
+		}
+		switch v := st.Val.(type) {
+		case *ssa.Const:
+			continue
+		case *ssa.UnOp:
+			if tmp, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL && depth < 4 && !copiedDepth(tmp, depth+1) {
+				continue
+			}
+		}
+		return true
 	}
 	return false
 }

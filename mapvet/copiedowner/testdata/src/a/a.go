@@ -71,7 +71,7 @@ func (c *Cache) Delete(k string) {
 }
 
 func (c Cache) Get(k string) int {
-	c.mu.Lock() // want `Get has a value receiver: c.mu is a copy, so locking it does not guard c.items, which every copy shares`
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.items[k]
+	return c.items[k] // want `Get has a value receiver: c.mu is a copy, so locking it does not guard c.items, which every copy shares`
 }
