@@ -46,6 +46,12 @@
 // receiver's, a package's, one a handler closure captured) that one run
 // writes with no lock the others hold is reported.
 //
+// A type that holds a mutex says it is used from several goroutines: its
+// exported methods (pointer receivers) run alongside each other and
+// themselves, and a map field of it that one writes while another uses it,
+// with no lock in common, is reported (a map whose guard is inferred is
+// guardedby's).
+//
 // Goroutines are `go` statements (closures, named functions and methods,
 // with maps passed as arguments), `time.AfterFunc` callbacks,
 // `errgroup.Group.Go` and `TryGo`, `sync.WaitGroup.Go`, functions (in

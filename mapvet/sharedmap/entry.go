@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
@@ -128,4 +129,103 @@ func checkEntry(c *diag.Checker, r *engine.Result) {
 			break
 		}
 	}
+}
+
+// Types meant for concurrent use. A type that holds a mutex says its
+// methods are called from several goroutines: its exported methods (with a
+// pointer receiver) may run at the same time as each other and as
+// themselves. A map field of it that one of them writes while another uses
+// it, with no lock in common, is reported, unless the map has a guard
+// (guardedby's business).
+func checkMutexTypes(c *diag.Checker, eng *engine.Engine) {
+	byType := map[*types.Named][]*engine.Result{}
+	var order []*types.Named
+	for _, fn := range eng.Funcs() {
+		t := mutexOwner(fn)
+		if t == nil || eng.InTestFile(fn) {
+			continue
+		}
+		if byType[t] == nil {
+			order = append(order, t)
+		}
+		byType[t] = append(byType[t], eng.Result(fn))
+	}
+	fset := c.Pass.Fset
+	for _, t := range order {
+		methods := byType[t]
+		done := map[ref.TypeKey]bool{}
+		for _, r1 := range methods {
+			for i := range r1.Accesses {
+				w := &r1.Accesses[i]
+				if w.Kind != ops.Write || !receiverField(w.Ref) || done[w.TypeKey] || w.TypeKey == "" {
+					continue
+				}
+				if _, guarded := eng.Guard(w.TypeKey); guarded {
+					continue
+				}
+				r2, x := otherUse(methods, w)
+				if x == nil {
+					continue
+				}
+				done[w.TypeKey] = true
+				c.At(w.Pos)
+				c.Report(analysis.Diagnostic{
+					Pos: w.Pos,
+					Message: fmt.Sprintf("%s holds a mutex, so its methods may run on several goroutines at once: %s writes %s at %s while %s %s it at %s, with no common lock (%s)",
+						t.Obj().Name(), r1.Fn.Name(), w.Name, phrase.Where(fset, w.Op), r2.Fn.Name(), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x)),
+					Related: []analysis.RelatedInformation{
+						diag.Related(w.Op, "%s in %s", phrase.Access(w), r1.Fn.Name()),
+						diag.Related(x.Op, "%s in %s", phrase.Access(x), r2.Fn.Name()),
+					},
+				})
+			}
+		}
+	}
+}
+
+// otherUse returns a use of w's map in one of methods (w's own included:
+// a method runs alongside itself) that holds no lock in common with w.
+func otherUse(methods []*engine.Result, w *engine.Access) (*engine.Result, *engine.Access) {
+	for _, r := range methods {
+		for j := range r.Accesses {
+			x := &r.Accesses[j]
+			if x.TypeKey == w.TypeKey && receiverField(x.Ref) && x.Kind.Crashes() && !common(w.Locks, x.Locks) {
+				return r, x
+			}
+		}
+	}
+	return nil, nil
+}
+
+// receiverField reports whether r is a map field of the method's receiver.
+func receiverField(r ref.Ref) bool {
+	return r.Kind == ref.Param && r.Index == 0 && r.Path != "" && r.Path[0] == '*' && !r.InElement() &&
+		strings.Count(r.Path, ".") == 1
+}
+
+// mutexOwner returns the named struct type of fn's pointer receiver when
+// fn is exported and the type holds a sync.Mutex or sync.RWMutex.
+func mutexOwner(fn *ssa.Function) *types.Named {
+	recv := fn.Signature.Recv()
+	if recv == nil || fn.Synthetic != "" || !token.IsExported(fn.Name()) {
+		return nil
+	}
+	p, ok := recv.Type().(*types.Pointer)
+	if !ok {
+		return nil
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	if !ok {
+		return nil
+	}
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	for i := range st.NumFields() {
+		if named(st.Field(i).Type(), "sync", "Mutex") || named(st.Field(i).Type(), "sync", "RWMutex") {
+			return n
+		}
+	}
+	return nil
 }

@@ -45,9 +45,12 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	c.Suffix = remedy
 	return nil, c.Run(func() {
 		for _, fn := range eng.Funcs() {
+			checkEntry(c, eng.Result(fn))
+		}
+		checkMutexTypes(c, eng) // after the entry methods: one finding a position
+		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
-			checkEntry(c, r)
 			if len(r.Goroutines) == 0 {
 				continue
 			}
