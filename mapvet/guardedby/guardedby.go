@@ -66,14 +66,14 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 	worst := map[site]*engine.Access{} // a write over a read: m[k]++ is both
 	for i := range r.Accesses {
 		a := &r.Accesses[i]
-		if a.Fresh || !a.Kind.Crashes() {
-			continue // a constructor's, or a len
+		if a.Fresh || !a.Kind.Crashes() || !sharedRoot(a.Ref) {
+			continue // a constructor's, a len, or a value the function obtained itself
 		}
 		g, ok := eng.Guard(a.TypeKey)
 		if !ok || g.HeldIn(a.Locks) {
 			continue
 		}
-		if g.CallerLocked && a.Via == nil && engine.OwnerMethod(fn, a.TypeKey) {
+		if g.CallerLocked && engine.OwnerMethod(fn, a.TypeKey) {
 			continue // the type leaves the locking to its callers, judged there
 		}
 		s := site{a.Pos, a.Op, a.TypeKey}
@@ -125,6 +125,15 @@ func report(c *diag.Checker, a *engine.Access, g engine.Guard) {
 		d.Related = append(d.Related, diag.Related(g.Write, "%s held here for a write", g.Lock.Name))
 	}
 	c.Report(d)
+}
+
+// sharedRoot reports whether r is reached from something other code may
+// hold: a parameter (a method's receiver), a captured variable, a package
+// variable. A value the function made or got from a call that returns
+// something new (a decoded message, a struct being built) is its own
+// until it hands it out.
+func sharedRoot(r ref.Ref) bool {
+	return r.Kind == ref.Param || r.Kind == ref.FreeVar || r.Kind == ref.Global
 }
 
 // lockName names the guard as the access would: c.mu for c.items when mu

@@ -131,27 +131,39 @@ func checkEntry(c *diag.Checker, r *engine.Result) {
 	}
 }
 
-// Types meant for concurrent use. A type that holds a mutex says its
-// methods are called from several goroutines: its exported methods (with a
-// pointer receiver) may run at the same time as each other and as
-// themselves. A map field of it that one of them writes while another uses
-// it, with no lock in common, is reported, unless the map has a guard
-// (guardedby's business).
+// Types meant for concurrent use. A type that holds a mutex, which one of
+// its methods holds around a map field, says its methods are called from
+// several goroutines: its exported methods (with a pointer receiver) may
+// run at the same time as each other and as themselves. A map field of it
+// that one of them writes while another uses it, with no lock in common, is
+// reported, unless the map has a guard (guardedby's business). (A mutex
+// only ever held around other fields, a slice, a counter, says nothing
+// about the maps: badger's Txn has one for its reads and is not for
+// concurrent use.)
 func checkMutexTypes(c *diag.Checker, eng *engine.Engine) {
 	byType := map[*types.Named][]*engine.Result{}
+	guardsMaps := map[*types.Named]bool{}
 	var order []*types.Named
 	for _, fn := range eng.Funcs() {
 		t := mutexOwner(fn)
 		if t == nil || eng.InTestFile(fn) {
 			continue
 		}
+		r := eng.Result(fn)
+		guardsMaps[t] = guardsMaps[t] || locksAroundMaps(r, t)
+		if !token.IsExported(fn.Name()) {
+			continue
+		}
 		if byType[t] == nil {
 			order = append(order, t)
 		}
-		byType[t] = append(byType[t], eng.Result(fn))
+		byType[t] = append(byType[t], r)
 	}
 	fset := c.Pass.Fset
 	for _, t := range order {
+		if !guardsMaps[t] {
+			continue // its mutex guards something else (a slice, a counter)
+		}
 		methods := byType[t]
 		done := map[ref.TypeKey]bool{}
 		for _, r1 := range methods {
@@ -203,11 +215,28 @@ func receiverField(r ref.Ref) bool {
 		strings.Count(r.Path, ".") == 1
 }
 
+// locksAroundMaps reports whether one of r's accesses to a map field of its
+// receiver holds a mutex of type t's own: the mutex is there for maps.
+func locksAroundMaps(r *engine.Result, t *types.Named) bool {
+	owner := t.Obj().Pkg().Path() + "." + t.Obj().Name() + "."
+	for _, a := range r.Accesses {
+		if !receiverField(a.Ref) {
+			continue
+		}
+		for _, h := range a.Locks {
+			if strings.HasPrefix(string(h.TypeKey), owner) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // mutexOwner returns the named struct type of fn's pointer receiver when
-// fn is exported and the type holds a sync.Mutex or sync.RWMutex.
+// the type holds a sync.Mutex or sync.RWMutex.
 func mutexOwner(fn *ssa.Function) *types.Named {
 	recv := fn.Signature.Recv()
-	if recv == nil || fn.Synthetic != "" || !token.IsExported(fn.Name()) {
+	if recv == nil || fn.Synthetic != "" {
 		return nil
 	}
 	p, ok := recv.Type().(*types.Pointer)

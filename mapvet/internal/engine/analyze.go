@@ -394,11 +394,30 @@ func fresh(r ref.Ref) bool {
 	if r.Kind != ref.Local {
 		return false
 	}
-	switch v := r.Value.(type) {
+	v := r.Value
+	if x, ok := v.(*ssa.Extract); ok {
+		v = x.Tuple
+	}
+	switch v := v.(type) {
 	case *ssa.MakeMap:
 		return r.Path == ""
 	case *ssa.Alloc:
 		return len(r.Path) > 2 && r.Path[:2] == "*." && !copied(v)
+	case *ssa.Call:
+		// A constructor's new struct (newKeyRegistry(opt)), being filled.
+		fn := v.Call.StaticCallee()
+		return fn != nil && constructorName(fn.Name()) && len(r.Path) > 2 && r.Path[:2] == "*."
+	}
+	return false
+}
+
+// constructorName reports whether a function's name says it makes a new
+// value: New, NewX, newX, Make..., make...
+func constructorName(name string) bool {
+	for _, p := range []string{"New", "new", "Make", "make"} {
+		if rest, ok := strings.CutPrefix(name, p); ok && (rest == "" || rest[0] >= 'A' && rest[0] <= 'Z') {
+			return true
+		}
 	}
 	return false
 }

@@ -393,6 +393,10 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 		}
 		pass.ExportObjectFact(obj, factCodec{pass.Fset, pass.Pkg.Path()}.fact(r.Summary))
 	}
+	// The checks read the engine from several goroutines at once: compute
+	// what they read lazily now (the guards, and with them which functions
+	// are helpers), while the engine is still this goroutine's alone.
+	e.prepareChecks()
 	if f := e.guardsFact(pass.Pkg.Path()); len(f.Guards) > 0 {
 		pass.ExportPackageFact(f)
 	}

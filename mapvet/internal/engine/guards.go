@@ -212,6 +212,16 @@ func (e *Engine) calledHere() map[*ssa.Function]bool {
 	return called
 }
 
+// prepareChecks computes what the checks would compute lazily: which
+// functions are helpers, and the guards.
+func (e *Engine) prepareChecks() {
+	if e.called == nil {
+		e.called = e.calledHere()
+		e.lockedCalls = e.callsUnderLock()
+	}
+	e.Guards()
+}
+
 // Helper reports whether fn's own accesses count in its callers' contexts:
 // an unexported function (or literal) the package calls directly; a
 // function whose name says its callers hold the lock (addLocked,
@@ -279,16 +289,22 @@ func callback(fn *ssa.Function) bool {
 }
 
 // callsUnderLock returns the functions whose every call in the package
-// that leads to a map access holds a lock.
+// that leads to a map access holds a lock (or is on a struct the caller
+// just made).
 func (e *Engine) callsUnderLock() map[*ssa.Function]bool {
 	all := map[*ssa.Function]bool{}
 	for _, fn := range e.funcs {
+		if e.InTestFile(fn) {
+			continue // a test calls what it likes, alone
+		}
 		for _, a := range e.Result(fn).Accesses {
-			if a.Via == nil {
-				continue
+			if a.Via == nil || a.Ref.Kind == ref.Global {
+				continue // package maps (another package's, often) lock for themselves
 			}
+			// A call on a struct the caller just made is as good as a
+			// locked one: nobody else sees the struct yet.
 			locked, seen := all[a.Via.Fn]
-			all[a.Via.Fn] = (locked || !seen) && len(a.Here) > 0
+			all[a.Via.Fn] = (locked || !seen) && (len(a.Here) > 0 || a.Fresh)
 		}
 	}
 	return all

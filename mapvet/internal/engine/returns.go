@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"go/types"
+
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/ssa"
@@ -47,7 +49,7 @@ func (a *funcAnalysis) returns() {
 			continue
 		}
 		for i, v := range ret.Results {
-			if !known[i] || !ops.IsMap(v.Type()) {
+			if !known[i] || !ops.IsMap(v.Type()) && !isPointer(v.Type()) {
 				known[i] = false
 				continue
 			}
@@ -80,6 +82,14 @@ func (a *funcAnalysis) returns() {
 	if any {
 		a.sum.Returns, a.sum.ReturnKeys = rets, keys
 	}
+}
+
+// isPointer reports whether t is a pointer: a getter handing out one of its
+// receiver's structs (rt.Members() returning rt.members) is followed like
+// a map.
+func isPointer(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Pointer)
+	return ok
 }
 
 // callResults is the engine's ref.Resolver.Results: the Refs result i of
