@@ -206,6 +206,11 @@ func (e *Engine) calledHere() map[*ssa.Function]bool {
 				if callee := c.Common().StaticCallee(); callee != nil && callee.Pkg == fn.Pkg {
 					called[callee] = true
 				}
+				// A method the package calls through an interface has
+				// those calls for callers, resolved or not.
+				for _, m := range e.implementations(c.Common()) {
+					called[m] = true
+				}
 			}
 		}
 	}
@@ -310,10 +315,16 @@ func (e *Engine) callsUnderLock() map[*ssa.Function]bool {
 	return all
 }
 
-// lockedName reports whether fn is named for callers that hold a lock.
+// lockedName reports whether fn is named for callers that hold a lock
+// (addLocked), or for tests, which call it alone (removeEntryForTesting).
 func lockedName(fn *ssa.Function) bool {
-	return strings.HasSuffix(fn.Name(), "Locked") || strings.HasSuffix(fn.Name(), "locked")
+	n := fn.Name()
+	return strings.HasSuffix(n, "Locked") || strings.HasSuffix(n, "locked") ||
+		strings.HasSuffix(n, "ForTesting") || strings.HasSuffix(n, "ForTest")
 }
+
+// LockedName reports whether fn's name says its callers hold a lock.
+func LockedName(fn *ssa.Function) bool { return lockedName(fn) }
 
 func exportedFunc(fn *ssa.Function) bool {
 	return fn.Parent() == nil && ast.IsExported(fn.Name())
