@@ -139,7 +139,7 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 				continue // report each pair once, at the later start
 			}
 			for _, a := range g.Accesses {
-				if w := conflict(a, o.Accesses); w != nil {
+				if w := conflict(a, o.Accesses); w != nil && sameIteration(a.Ref, g, o) {
 					c.Report(analysis.Diagnostic{
 						Pos: g.Pos,
 						Message: fmt.Sprintf("%s %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
@@ -283,12 +283,40 @@ func perIteration(r ref.Ref, start ssa.Instruction) bool {
 	return reaches(start.Block(), instr.Block()) && reaches(instr.Block(), start.Block())
 }
 
+// sameIteration reports whether goroutines g and o may both reach the map r
+// names in one iteration of the loop that computes r's root. When r is the
+// same in every iteration, or either start can lead to the other without
+// computing r anew, they may; when the two starts lie in arms that exclude
+// each other (the cases of a switch in an accept loop), each iteration runs
+// one of them on its own object.
+func sameIteration(r ref.Ref, g, o *engine.Goroutine) bool {
+	if g.Instr == nil || o.Instr == nil || !perIteration(r, g.Instr) || !perIteration(r, o.Instr) {
+		return true
+	}
+	instr, ok := r.Value.(ssa.Instruction)
+	if !ok {
+		return true
+	}
+	def := instr.Block()
+	gb, ob := g.Instr.Block(), o.Instr.Block()
+	return gb == ob || reachesAvoiding(gb, ob, def) || reachesAvoiding(ob, gb, def)
+}
+
 // reaches reports whether b can reach c through the control-flow graph.
 func reaches(b, c *ssa.BasicBlock) bool {
+	return reachesAvoiding(b, c, nil)
+}
+
+// reachesAvoiding reports whether b can reach c through the control-flow
+// graph on a path that does not pass through the block avoid.
+func reachesAvoiding(b, c, avoid *ssa.BasicBlock) bool {
 	seen := map[*ssa.BasicBlock]bool{}
 	var walk func(*ssa.BasicBlock) bool
 	walk = func(x *ssa.BasicBlock) bool {
 		for _, s := range x.Succs {
+			if s == avoid {
+				continue
+			}
 			if s == c {
 				return true
 			}

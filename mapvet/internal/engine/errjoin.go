@@ -32,7 +32,29 @@ func errorResult(fn *ssa.Function, ret *ssa.Return) ssa.Value {
 	if res.Len() == 0 || len(ret.Results) != res.Len() || !isError(res.At(res.Len()-1).Type()) {
 		return nil
 	}
-	return ret.Results[len(ret.Results)-1]
+	return stored(ret, ret.Results[len(ret.Results)-1])
+}
+
+// stored looks through the way a function with defers returns: each return
+// statement stores its results in locals, runs the defers and loads them
+// back (`*t1 = nil; rundefers; t12 = *t1; return t11, t12`). It returns the
+// value last stored before ret in ret's block, or v itself.
+func stored(ret *ssa.Return, v ssa.Value) ssa.Value {
+	load, ok := v.(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return v
+	}
+	local, ok := load.X.(*ssa.Alloc)
+	if !ok || local.Heap {
+		return v
+	}
+	instrs := ret.Block().Instrs
+	for i := len(instrs) - 1; i >= 0; i-- {
+		if st, ok := instrs[i].(*ssa.Store); ok && st.Addr == local {
+			return st.Val
+		}
+	}
+	return v
 }
 
 func isError(t types.Type) bool {

@@ -2,6 +2,7 @@ package a
 
 import (
 	"errors"
+	"testing"
 	"time"
 )
 
@@ -32,12 +33,14 @@ func (r *reader) read() (int, error) {
 			r.frc <- n
 		}
 	}()
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
 	select {
 	case n := <-r.frc:
 		return n, nil
 	case err := <-r.errc:
 		return 0, err
-	case <-time.After(time.Second):
+	case <-t.C:
 		return 0, errors.New("timeout")
 	}
 }
@@ -58,4 +61,41 @@ func LoopIgnoring(r *reader) {
 		r.read()
 		r.seen[0] = true // want `write to r.seen may run while the goroutine started by r.read`
 	}
+}
+
+// The shape of gRPC's serverTester.greet: a helper that stops the test on
+// the error, then a loop that reads until it sees what it wants.
+type tester struct {
+	t testing.TB
+	r *reader
+}
+
+func (st *tester) want() int {
+	n, err := st.r.read()
+	if err != nil {
+		st.t.Fatalf("read: %v", err)
+	}
+	return n
+}
+
+func (st *tester) greet() {
+	st.want()
+	for {
+		n, err := st.r.read()
+		if err != nil {
+			st.t.Fatal(err)
+		}
+		switch {
+		case n == 1:
+		case n == 2:
+			return
+		default:
+			st.t.Fatalf("unexpected %d", n)
+		}
+	}
+}
+
+func Greet(st *tester) {
+	st.greet()
+	st.r.seen[0] = true
 }
