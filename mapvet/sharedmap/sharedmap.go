@@ -3,7 +3,6 @@ package sharedmap
 import (
 	_ "embed"
 	"fmt"
-	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
@@ -54,7 +53,7 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 			if len(r.Goroutines) == 0 {
 				continue
 			}
-			checkStarter(c, r)
+			checkStarter(c, eng, r)
 			checkGoroutines(c, r)
 		}
 	})
@@ -67,7 +66,7 @@ type pairKey struct {
 
 // checkStarter reports the function's own accesses that may overlap a
 // conflicting access of a goroutine it started.
-func checkStarter(c *diag.Checker, r *engine.Result) {
+func checkStarter(c *diag.Checker, eng *engine.Engine, r *engine.Result) {
 	done := map[pairKey]bool{}
 	for i, a := range r.Accesses {
 		if a.Fresh && len(r.Running[i]) == 0 || !a.Kind.Crashes() {
@@ -80,7 +79,7 @@ func checkStarter(c *diag.Checker, r *engine.Result) {
 			}
 			g := r.Goroutines[gi]
 			w := conflict(a, g.Accesses)
-			if w == nil || earlierIteration(a, g) {
+			if w == nil || earlierIteration(eng, a, g) {
 				continue
 			}
 			if engine.LockedName(r.Fn) && len(w.Locks) > 0 {
@@ -238,32 +237,15 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 // literal, a make, a constructor's result such as http.NewRequest's), and a
 // comes before the start in the loop body. The goroutine of a's own
 // iteration starts after a.
-func earlierIteration(a engine.Access, g *engine.Goroutine) bool {
+func earlierIteration(eng *engine.Engine, a engine.Access, g *engine.Goroutine) bool {
 	if g.Instr == nil || a.Ref.Kind != ref.Local || !a.Pos.IsValid() || a.Pos >= g.Pos || !perIteration(a.Ref, g.Instr) {
 		return false
 	}
-	v := a.Ref.Value
-	if x, ok := v.(*ssa.Extract); ok {
-		v = x.Tuple
-	}
-	switch v := v.(type) {
+	switch a.Ref.Value.(type) {
 	case *ssa.Alloc, *ssa.MakeMap:
 		return true
-	case *ssa.Call:
-		fn := v.Call.StaticCallee()
-		return fn != nil && constructor(fn.Name())
 	}
-	return false
-}
-
-// constructor reports whether a function's name says it makes a new value.
-func constructor(name string) bool {
-	for _, p := range []string{"New", "new", "Make", "make"} {
-		if strings.HasPrefix(name, p) && (len(name) == len(p) || name[len(p)] >= 'A' && name[len(p)] <= 'Z') {
-			return true
-		}
-	}
-	return false
+	return eng.FreshValue(a.Ref.Value)
 }
 
 // perIteration reports whether r may name a different map in each

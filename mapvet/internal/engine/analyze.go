@@ -336,7 +336,7 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 			Pos:     op.Pos,
 			Op:      op.Pos,
 			Locks:   locks,
-			Fresh:   fresh(r),
+			Fresh:   a.e.fresh(r),
 		})
 	}
 	return out
@@ -390,7 +390,7 @@ func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
 
 // fresh reports whether r is a map made in this function, or a field of a
 // struct allocated in it (a constructor filling its result).
-func fresh(r ref.Ref) bool {
+func (e *Engine) fresh(r ref.Ref) bool {
 	if r.Kind != ref.Local {
 		return false
 	}
@@ -405,8 +405,7 @@ func fresh(r ref.Ref) bool {
 		return len(r.Path) > 2 && r.Path[:2] == "*." && !copied(v)
 	case *ssa.Call:
 		// A constructor's new struct (newKeyRegistry(opt)), being filled.
-		fn := v.Call.StaticCallee()
-		return fn != nil && constructorName(fn.Name()) && len(r.Path) > 2 && r.Path[:2] == "*."
+		return len(r.Path) > 2 && r.Path[:2] == "*." && e.FreshValue(r.Value)
 	}
 	return false
 }

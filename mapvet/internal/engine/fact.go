@@ -23,8 +23,9 @@ type SummaryFact struct {
 	Calls    []factCall
 	NoReturn bool
 
-	Returns    [][]factRef
-	ReturnKeys []string
+	Returns      [][]factRef
+	ReturnKeys   []string
+	FreshResults []bool
 }
 
 func (*SummaryFact) AFact() {}
@@ -188,6 +189,8 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 		Releases: toFactRefs(s.Releases),
 		Calls:    c.toCalls(s.Calls),
 		NoReturn: s.NoReturn,
+
+		FreshResults: s.FreshResults,
 	}
 	for i, r := range s.Returns {
 		f.Returns = append(f.Returns, toFactRefs(r))
@@ -211,6 +214,8 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 		Releases: fromFactRefs(f.Releases),
 		Calls:    c.fromCalls(f.Calls),
 		NoReturn: f.NoReturn,
+
+		FreshResults: f.FreshResults,
 	}
 	for i, r := range f.Returns {
 		s.Returns = append(s.Returns, fromFactRefs(r))

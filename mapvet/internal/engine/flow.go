@@ -468,6 +468,7 @@ func (a *funcAnalysis) summarize(deferJoined bits) {
 	// forever) ends its callers' paths too. One that recovers may return.
 	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
 	a.returns()
+	a.freshResults()
 }
 
 // spawn adds goroutine g, still running at the exit, to the summary.

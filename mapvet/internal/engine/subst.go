@@ -56,7 +56,7 @@ func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller 
 			n.Name = e.Name(r, caller)
 			n.Locks = locks
 			n.Nils = substNils(acc.Nils, params, frees)
-			n.Fresh = fresh(r) // a struct the caller allocated, filled by a helper
+			n.Fresh = e.fresh(r) // a struct the caller allocated, filled by a helper
 			n.Via = call
 			n.Pos = token.NoPos
 			if call != nil {
