@@ -95,12 +95,16 @@ func checkDerive(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 			}
 			src := name(eng, fn, from.X)
 			c.At(st.Pos())
-			c.Report(analysis.Diagnostic{
+			d := analysis.Diagnostic{
 				Pos: pos(st, alloc),
 				Message: fmt.Sprintf("the new %s shares %s.%s with %s, but not %s.%s, which guards it: the two lock different mutexes around one map (%s)",
 					typeName(owner), src, field, src, src, st2.Field(mu).Name(), ops.Fatal(ops.Write)),
 				Related: writeSite(c, g),
-			})
+			}
+			if d.Pos != alloc.Pos() && alloc.Pos().IsValid() {
+				d.Related = append([]analysis.RelatedInformation{diag.Related(alloc.Pos(), "the new %s made here", typeName(owner))}, d.Related...)
+			}
+			c.Report(d)
 		}
 	}
 }
@@ -201,12 +205,14 @@ func writeSite(c *diag.Checker, g engine.Guard) []analysis.RelatedInformation {
 	return []analysis.RelatedInformation{diag.Related(g.Write, "the map is written here under %s", g.Lock.Name)}
 }
 
-// pos is where to report a store into a new value: the composite literal.
+// pos is where to report a store into a new value: the field's element of
+// the composite literal (`seen: d.seen`, go/ssa gives its colon) or the
+// assignment, else the composite literal.
 func pos(st *ssa.Store, alloc *ssa.Alloc) token.Pos {
-	if alloc.Pos().IsValid() {
-		return alloc.Pos()
+	if st.Pos().IsValid() {
+		return st.Pos()
 	}
-	return st.Pos()
+	return alloc.Pos()
 }
 
 func name(eng *engine.Engine, fn *ssa.Function, v ssa.Value) string {
