@@ -24,25 +24,39 @@ import (
 //     generated Unimplemented...Server): the server runs them for every
 //     call.
 //
+//   - a function literal with a handler's signature, func(http.ResponseWriter,
+//     *http.Request): middleware returns one as the handler it wraps, and
+//     the server runs it for every request.
+//
 // Two runs of such a method race on what they share — the receiver's maps,
 // package maps, the maps a handler closure captured — when one writes
 // without a lock the other holds. The requests' own values (the request,
-// maps made per call) are not shared.
+// maps made per call) are not shared. For a function literal, what it
+// captured counts where the literal itself uses it (not through the
+// handler it wraps, which is judged on its own), and in a test file only
+// package maps count: what a test's handler captured is usually its
+// bookkeeping for requests it makes one at a time.
 
-// entryMethod reports whether fn runs concurrently with itself, and what
-// runs it.
-func entryMethod(fn *ssa.Function) (string, bool) {
+// entryMethod reports whether fn runs concurrently with itself, what runs
+// it, and whether only package variables are shared between runs.
+func entryMethod(eng *engine.Engine, fn *ssa.Function) (who string, globalsOnly, ok bool) {
+	if fn.Synthetic != "" {
+		return "", false, false
+	}
 	recv := fn.Signature.Recv()
-	if recv == nil || fn.Synthetic != "" {
-		return "", false
+	if recv == nil {
+		if fn.Parent() != nil && isHTTPHandlerSig(fn.Signature) {
+			return "requests", eng.InTestFile(fn), true
+		}
+		return "", false, false
 	}
 	if fn.Name() == "ServeHTTP" && isHTTPHandlerSig(fn.Signature) {
-		return "requests", true
+		return "requests", false, true
 	}
 	if token.IsExported(fn.Name()) && embedsGRPCService(recv.Type()) {
-		return "gRPC calls", true
+		return "gRPC calls", false, true
 	}
-	return "", false
+	return "", false, false
 }
 
 func isHTTPHandlerSig(sig *types.Signature) bool {
@@ -95,10 +109,15 @@ func shared(r ref.Ref) bool {
 
 // checkEntry reports a map that two concurrent runs of an entry method
 // use, one writing, with no common lock.
-func checkEntry(c *diag.Checker, r *engine.Result) {
-	who, ok := entryMethod(r.Fn)
+func checkEntry(c *diag.Checker, eng *engine.Engine, r *engine.Result) {
+	who, globalsOnly, ok := entryMethod(eng, r.Fn)
 	if !ok {
 		return
+	}
+	name := r.Fn.Name()
+	literal := r.Fn.Parent() != nil
+	if literal {
+		name = "the handler function"
 	}
 	fset := c.Pass.Fset
 	done := map[ref.Ref]bool{}
@@ -107,18 +126,24 @@ func checkEntry(c *diag.Checker, r *engine.Result) {
 		if w.Kind != ops.Write || !shared(w.Ref) || w.Ref.InElement() || done[w.Ref] {
 			continue
 		}
-		for j := range r.Accesses {
-			x := &r.Accesses[j]
+		if literal && w.Ref.Kind != ref.Global && (globalsOnly || w.Via != nil) {
+			continue
+		}
+		for j := -1; j < len(r.Accesses); j++ {
+			x := w // first the write against itself in another run
+			if j >= 0 {
+				x = &r.Accesses[j]
+			}
 			if x.Ref != w.Ref || !x.Kind.Crashes() || common(w.Locks, x.Locks) {
 				continue
 			}
 			done[w.Ref] = true
 			c.At(w.Pos)
 			msg := fmt.Sprintf("%s run %s at the same time, and it writes %s at %s while another run %s it at %s, with no common lock (%s)",
-				who, r.Fn.Name(), w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
+				who, name, w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
 			if x == w {
 				msg = fmt.Sprintf("%s run %s at the same time, and each run writes %s at %s with no lock (%s)",
-					who, r.Fn.Name(), w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
+					who, name, w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
 			}
 			d := analysis.Diagnostic{Pos: w.Pos, Message: msg,
 				Related: []analysis.RelatedInformation{diag.Related(w.Op, "%s", phrase.Access(w))}}

@@ -44,7 +44,7 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	c.Suffix = remedy
 	return nil, c.Run(func() {
 		for _, fn := range eng.Funcs() {
-			checkEntry(c, eng.Result(fn))
+			checkEntry(c, eng, eng.Result(fn))
 		}
 		checkMutexTypes(c, eng) // after the entry methods: one finding a position
 		for _, fn := range eng.Funcs() {

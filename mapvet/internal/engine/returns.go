@@ -23,8 +23,12 @@ import (
 // Summary.Returns, carried by facts. The Refs of a call's result are then
 // those, named in the caller (ref.Resolver.Results), so the delete above is
 // a write to s.jobs, with the locks its caller holds — none — and the
-// guard of s.jobs applies. A result that is sometimes a fresh map (a copy,
-// a make) stays unknown.
+// guard of s.jobs applies. A return of a new map (a make, a literal, a
+// copy's result, nil) adds nothing: the caller owns that one. So a helper
+// that hands out a package-level default on one path and a new map on the
+// others returns the default, which a caller writing the result writes
+// (client_golang's promhttp `labels` returning `emptyLabels`,
+// prometheus/client_golang#1274).
 
 // returns fills a.sum.Returns and ReturnKeys from the function's reachable
 // return statements.
@@ -39,6 +43,7 @@ func (a *funcAnalysis) returns() {
 	for i := range known {
 		known[i] = true
 	}
+	keySeen := make([]bool, n)
 	seen := false
 	for _, b := range a.fn.Blocks {
 		if in := a.in[b]; in == nil || !in.live || len(b.Instrs) == 0 {
@@ -53,6 +58,9 @@ func (a *funcAnalysis) returns() {
 				known[i] = false
 				continue
 			}
+			if ops.IsMap(v.Type()) && a.e.newValue(stored(ret, v), 0) {
+				continue // the caller's own map
+			}
 			rs := a.e.refsOf(v)
 			for _, r := range rs {
 				if !r.Portable() {
@@ -61,10 +69,10 @@ func (a *funcAnalysis) returns() {
 			}
 			rets[i], _ = unionRefs(rets[i], rs)
 			k := a.e.typeKeyOf(v)
-			if seen && keys[i] != k {
+			if keySeen[i] && keys[i] != k {
 				k = ""
 			}
-			keys[i] = k
+			keys[i], keySeen[i] = k, true
 		}
 		seen = true
 	}
@@ -73,7 +81,7 @@ func (a *funcAnalysis) returns() {
 	}
 	any := false
 	for i := range rets {
-		if !known[i] {
+		if !known[i] || len(rets[i]) == 0 {
 			rets[i], keys[i] = nil, ""
 		} else {
 			any = true
