@@ -59,6 +59,7 @@ var runtimeFields = map[string]string{
 	"m.p":                   "puintptr",
 	"debug.asyncpreemptoff": "int32",
 	"mstats.numgc":          "uint32",
+	"srcFunc.funcID":        "abi.FuncID",
 }
 
 var runtimeTypes = map[string]string{
@@ -71,7 +72,7 @@ var runtimeVars = map[string]string{
 	"memstats":  "mstats",
 }
 
-var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack"}
+var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack", "GOARCH"}
 
 // runtimeDecls is what the runtime package declares, by the keys above.
 type runtimeDecls struct {

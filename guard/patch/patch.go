@@ -71,7 +71,7 @@ import (
 
 // Version is the patch version. It is part of the cache key: bump it
 // whenever the generated files change for the same Go source.
-const Version = 4
+const Version = 5
 
 //go:embed inject/runtime_mapguard.go
 var runtimeTemplate []byte
@@ -506,9 +506,9 @@ func (mp *mapsPkg) findWrites(f *srcFile, fd *ast.FuncDecl, key string, begins, 
 				return false
 			}
 			begins[key]++
-			begin := ".guardWriteBegin(sys.GetCallerPC()); "
+			begin := ".guardWriteBegin(sys.GetCallerPC(), sys.GetCallerSP()); "
 			if _, ok := wrappedEntries[key]; ok {
-				begin = ".guardWriteBegin(" + guardPC + "); "
+				begin = ".guardWriteBegin(" + guardPC + ", " + guardSP + "); "
 			}
 			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + begin})
 			mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})

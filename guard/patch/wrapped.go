@@ -11,14 +11,14 @@ import (
 // through a wrapper in the runtime (mapdelete, mapclear) or in the maps
 // package (runtime_mapdelete_fast32, _fast64, _faststr), so their own
 // caller is never the write's site: the wrapper's caller is. The patch
-// hands the wrapper's return address down as an argument, without walking
-// frames, and the write records it in place of its own caller's:
+// hands the wrapper's return address and its caller's stack pointer down as
+// arguments, and the write records them in place of its own caller's:
 //
 //	func (m *Map) Delete(typ *abi.MapType, key unsafe.Pointer) {
-//	-> func (m *Map) GuardDelete(typ *abi.MapType, key unsafe.Pointer, guardPC uintptr) {
-//	   (its write start records guardPC)
+//	-> func (m *Map) GuardDelete(typ *abi.MapType, key unsafe.Pointer, guardPC, guardSP uintptr) {
+//	   (its write start records guardPC and the chain above guardSP)
 //	m.Delete(typ, key) in the wrappers
-//	-> m.GuardDelete(typ, key, sys.GetCallerPC())
+//	-> m.GuardDelete(typ, key, sys.GetCallerPC(), sys.GetCallerSP())
 //
 // and appends a Delete with the original signature that calls GuardDelete,
 // for every other caller (the package's own tests). The new names are
@@ -37,8 +37,12 @@ var wrappedEntries = map[string]struct {
 	"(*Map).Clear":  {"Clear", 1, "mapclear", ""},
 }
 
-// guardPC is the added parameter: the wrapper's return address.
-const guardPC = "guardPC"
+// guardPC and guardSP are the added parameters: the wrapper's return
+// address and its caller's stack pointer.
+const (
+	guardPC = "guardPC"
+	guardSP = "guardSP"
+)
 
 // renameWrapped renames a wrapped entry point in place, adds its guardPC
 // parameter, and returns the source of the method that keeps the old name.
@@ -57,7 +61,7 @@ func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (stri
 			return "", mp.shape(f, p.Pos(), "func (m *Map) "+w.method+"(...)", "a variadic parameter")
 		}
 		for _, n := range p.Names {
-			if n.Name == "_" || n.Name == guardPC {
+			if n.Name == "_" || n.Name == guardPC || n.Name == guardSP {
 				return "", mp.shape(f, n.Pos(), "func (m *Map) "+w.method+"(...)", "parameter "+n.Name+" cannot be passed on")
 			}
 			names = append(names, n.Name)
@@ -72,10 +76,10 @@ func (mp *mapsPkg) renameWrapped(f *srcFile, fd *ast.FuncDecl, key string) (stri
 	}
 	f.edits = append(f.edits,
 		edit{off: mp.off(fd.Name.Pos()), end: mp.off(fd.Name.End()), text: "Guard" + w.method},
-		edit{off: mp.off(fd.Type.Params.Closing), text: ", " + guardPC + " uintptr"})
+		edit{off: mp.off(fd.Type.Params.Closing), text: ", " + guardPC + ", " + guardSP + " uintptr"})
 	mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(fd.Pos()).Line, Func: key, Kind: "wrapped"})
 	r := recv.Names[0].Name
-	return fmt.Sprintf("// %s is the stock entry point, for callers other than the wrappers\n// (which call Guard%s).\nfunc (%s %s) %s(%s) {\n\t%s.Guard%s(%s, sys.GetCallerPC())\n}\n",
+	return fmt.Sprintf("// %s is the stock entry point, for callers other than the wrappers\n// (which call Guard%s).\nfunc (%s %s) %s(%s) {\n\t%s.Guard%s(%s, sys.GetCallerPC(), sys.GetCallerSP())\n}\n",
 		w.method, w.method, r, exprString(recv.Type), w.method, strings.Join(params, ", "),
 		r, w.method, strings.Join(names, ", ")), nil
 }
@@ -100,7 +104,7 @@ func wrapperCalls(f *srcFile, fd *ast.FuncDecl, method string, args int, off fun
 		n++
 		f.edits = append(f.edits,
 			edit{off: off(sel.Sel.Pos()), end: off(sel.Sel.End()), text: "Guard" + method},
-			edit{off: off(call.Rparen), text: ", sys.GetCallerPC()"})
+			edit{off: off(call.Rparen), text: ", sys.GetCallerPC(), sys.GetCallerSP()"})
 		return true
 	})
 	return n
