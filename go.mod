@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/golangci/plugin-module-register v0.1.2
+	github.com/maruel/panicparse/v2 v2.5.0
 	golang.org/x/tools v0.52.0
 )
 

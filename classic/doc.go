@@ -64,6 +64,14 @@
 // from. The model reports each as an event; classic/interleave steps
 // simulated goroutines event by event to show when the checks fire.
 //
+// # Operations as data
+//
+// classic/op is the language of operations on a map[int]int (insert,
+// delete, lookup, clear, range start/next/end, make) with a text form;
+// Session.Apply is the one place that turns an operation into Map calls.
+// classic/verify, classic/interleave and the visualizer all drive the
+// model through it, and the gccgo probe reads the same language.
+//
 // # Differences from the runtime
 //
 // Keys and elems are stored by value in Go arrays, not in raw memory; key

@@ -62,10 +62,14 @@ type Event struct {
 	Key  any // the key concerned (insert, update, delete, lookup, iterator)
 	Elem any // the elem stored or returned
 
-	Bucket   int   // bucket index (new array unless Old), -1 if none
-	Chain    int   // position in the bucket's overflow chain, 0 = the bucket itself
-	Slot     int   // slot 0..7, -1 if none
-	Old      bool  // Bucket indexes oldbuckets
+	Bucket int  // bucket index (new array unless Old), -1 if none
+	Chain  int  // position in the bucket's overflow chain, 0 = the bucket itself
+	Slot   int  // slot 0..7, -1 if none
+	Old    bool // Bucket indexes oldbuckets
+	// Stale: Bucket indexes a bucket array the map no longer uses, which
+	// the iterator Iter still reads (after a clear dropped it, or a grow
+	// ended while the iterator was in an old bucket).
+	Stale    bool
 	TopHash  uint8 // tophash written or read
 	Hash     uint64
 	B        uint8 // B after the event (grow, make)
@@ -93,8 +97,11 @@ type Event struct {
 func (e Event) String() string {
 	loc := func() string {
 		arr := "bucket"
-		if e.Old {
+		switch {
+		case e.Old:
 			arr = "oldbucket"
+		case e.Stale:
+			arr = "dropped bucket"
 		}
 		s := fmt.Sprintf("%s %d", arr, e.Bucket)
 		if e.Chain > 0 {

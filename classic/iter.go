@@ -211,7 +211,8 @@ func (it *Iter[K, V]) next() {
 }
 
 func (it *Iter[K, V]) at(kind EventKind, slot int) Event {
-	return Event{Kind: kind, Iter: it.id, Bucket: int(it.curIdx), Chain: it.curChain, Slot: slot, Old: it.curArr != nil && it.curArr == it.m.oldbuckets}
+	return Event{Kind: kind, Iter: it.id, Bucket: int(it.curIdx), Chain: it.curChain, Slot: slot,
+		Old: it.curArr != nil && it.curArr == it.m.oldbuckets, Stale: it.stale()}
 }
 
 func (it *Iter[K, V]) emitBucket(check uint64) {
@@ -235,6 +236,24 @@ type Cursor struct {
 	NextBucket  uint64 `json:"nextBucket"`  // hiter.bucket: the next bucket to start
 	I           uint8  `json:"i"`           // hiter.i: the next slot (before the offset) in the current bucket
 	CheckBucket int64  `json:"checkBucket"` // -1 for noCheck
+}
+
+// stale reports whether the iterator's cursor is in a bucket array the map
+// no longer uses.
+func (it *Iter[K, V]) stale() bool {
+	return it.curArr != nil && it.curArr != it.m.buckets && it.curArr != it.m.oldbuckets
+}
+
+// StaleArray returns the bucket array the iterator's cursor is in when the
+// map no longer uses it (Cursor.Array "stale"), as State returns arrays;
+// nil otherwise. Go 1.18's mapclear drops the old array of a grow in
+// progress without marking it, and an iterator reading it goes on
+// returning the keys the clear removed: this is that array.
+func (it *Iter[K, V]) StaleArray() []Chain {
+	if !it.stale() {
+		return nil
+	}
+	return chains(it.curArr)
 }
 
 // Cursor returns the iterator's position.

@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/mapsafe/mapsafe/inspect"
@@ -67,24 +68,12 @@ func TestGccgoBSteps(t *testing.T) {
 		}
 	}
 	want := []int{9, 14, 27, 53, 105}
-	if !equalInts(grows, want) {
+	if !slices.Equal(grows, want) {
 		t.Errorf("B grew at inserts %v, want %v", grows, want)
 	}
 	if !sawGrowing {
 		t.Error("never saw a growth in progress (oldbuckets != nil)")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 type moment struct {
@@ -222,7 +211,7 @@ func TestGccgoGrowth(t *testing.T) {
 		}
 		steps = append(steps, g.Step)
 	}
-	if !equalInts(steps, []int{9, 14, 27, 53, 105}) || !fill.Exact {
+	if !slices.Equal(steps, []int{9, 14, 27, 53, 105}) || !fill.Exact {
 		t.Errorf("stepped fill: doublings at steps %v (exact %v), want [9 14 27 53 105]", steps, fill.Exact)
 	}
 	tr := got["fill-trace"].Report

@@ -15,7 +15,7 @@
 //	func Locate(m any, key any) (*Location, error)         // where m's hash sends key
 //	func (l *Layout) Stats() Stats                         // load, tombstones, bytes held vs needed
 //	func Trace(m any, f func()) (*GrowthReport, error)     // how f grew m
-//	func NewTracer(m any) (*Tracer, error)                 // t.Step() after each write; t.Report()
+//	func NewTracer(m any) (*Tracer, error)                 // t.StepKey(k) after each write of k; t.Report()
 //
 //	Layout{Impl "swiss"|"classic", Compiler, Runtime, Type, Len, Nil,
 //	       KeySize, ElemSize, IndirectKey, IndirectElem, Swiss *SwissLayout, Classic *ClassicLayout}
@@ -38,12 +38,13 @@
 //	ClassicIter{Bucket, I, StartBucket, Offset, Wrapped, B, CheckBucket, NoCheck,
 //	            MapB, BucketsCurrent, BucketsOld, InOverflow}
 //
-//	Location{Hash, DirIndex, Table, Group, H2 (swiss); Bucket, OldBucket, TopHash (classic)}
+//	Location{Impl, Hash, Swiss *SwissLocation, Classic *ClassicLocation}
+//	SwissLocation{Small, DirIndex, Table, Group, H2}; ClassicLocation{Bucket, OldBucket, TopHash}
 //	Stats{Len, Slots, Load, MaxLoad, Tombstones, TombstoneRatio, Tables, Groups,
 //	      Buckets, OverflowBuckets, OldBuckets, StructBytes, LiveBytes, WasteBytes, WasteRatio}
 //	GrowthReport{Events []Growth, Exact, DirectoryDoublings, LenBefore, LenAfter}; Count, ByKind
 //	Growth{Kind, Step, From, To}; kinds small-to-table, double, split (swiss),
-//	                              double-buckets, same-size (classic)
+//	                              double-buckets, same-size (classic); %+v names every field
 //
 // Package inspect/inspecttest has test helpers on top (NoGrowth, Growths,
 // Fill: a fill's growths and the make hint that avoids them);

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 )
 
@@ -48,12 +49,29 @@ type Growth struct {
 	To   int `json:"to"`
 }
 
+// String is "step 9: small-to-table 8->16", without the step for a
+// Trace (Step 0).
 func (g Growth) String() string {
 	s := fmt.Sprintf("%s %d->%d", g.Kind, g.From, g.To)
 	if g.Step > 0 {
 		s = fmt.Sprintf("step %d: %s", g.Step, s)
 	}
 	return s
+}
+
+// Format prints %+v with every field named, Step included, as fmt prints a
+// struct ({Kind:double Step:15 From:16 To:32}); other verbs print String.
+func (g Growth) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('+'):
+		fmt.Fprintf(f, "{Kind:%s Step:%d From:%d To:%d}", g.Kind, g.Step, g.From, g.To)
+	case verb == 'v' || verb == 's':
+		io.WriteString(f, g.String())
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", g.String())
+	default:
+		fmt.Fprintf(f, "%%!%c(inspect.Growth=%s)", verb, g.String())
+	}
 }
 
 // GrowthReport is what a Trace or a Tracer saw.
@@ -97,16 +115,18 @@ func Trace(m any, f func()) (*GrowthReport, error) {
 	return t.Report(), nil
 }
 
-// Tracer follows a map's growth step by step. Call Step after every
-// write for exact per-write events; each Step costs time proportional to
-// the number of tables (Swiss directory length) and holds the previous
-// snapshot's tables alive until the next Step.
+// Tracer follows a map's growth step by step. Call StepKey (or Step)
+// after every write for exact per-write events. StepKey costs the same
+// whatever the map's size; Step costs time proportional to the number of
+// tables (Swiss) and so makes a fill of n keys quadratic. A Tracer holds
+// the tables (bucket arrays) it last saw alive until the next step.
 type Tracer struct {
 	m     any
 	rt    reflect.Type
 	prev  snapshot
 	steps int
 	rep   GrowthReport
+	kv    reflect.Value // StepKey's key, reused
 }
 
 // NewTracer starts following m.
@@ -135,22 +155,52 @@ func NewTracer(m any) (*Tracer, error) {
 	return t, nil
 }
 
-// Step compares the map with the previous step and records its growth.
+// Step compares the whole map with the previous step and records its
+// growth.
 func (t *Tracer) Step() error { return t.step(true) }
+
+// StepKey is Step after a write of key, at a cost that does not grow with
+// the map: on a Swiss map it compares only the table key's hash selects,
+// the only one a write of key can grow, and compares the whole map only
+// when the directory changed or the map gained more than one entry since
+// the last step. key must be assignable to the map's key type. Call it
+// after each write with the key written; after several writes, or a
+// write of another key, call Step.
+func (t *Tracer) StepKey(key any) (err error) {
+	if !t.kv.IsValid() {
+		t.kv = reflect.New(t.rt.Key())
+	}
+	if err := setKey(t.kv, t.rt, key); err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("inspect: hashing key %v of %s: %v", key, t.rt, r)
+		}
+	}()
+	return t.stepKey(t.kv)
+}
 
 func (t *Tracer) step(stepped bool) error {
 	s, err := takeSnapshot(t.m, t.rt)
 	if err != nil {
 		return fmt.Errorf("inspect: %v", err)
 	}
+	events, dirDoublings, exact, err := diffSnapshots(t.prev, s, stepped)
+	if err != nil {
+		return fmt.Errorf("inspect: %s: %v", t.rt, err)
+	}
+	t.prev = s
+	t.record(stepped, events, dirDoublings, exact)
+	return nil
+}
+
+// record adds one comparison's growth to the report.
+func (t *Tracer) record(stepped bool, events []Growth, dirDoublings int, exact bool) {
 	step := 0
 	if stepped {
 		t.steps++
 		step = t.steps
-	}
-	events, dirDoublings, exact, err := diffSnapshots(t.prev, s, stepped)
-	if err != nil {
-		return fmt.Errorf("inspect: %s: %v", t.rt, err)
 	}
 	for i := range events {
 		events[i].Step = step
@@ -159,8 +209,6 @@ func (t *Tracer) step(stepped bool) error {
 	t.rep.DirectoryDoublings += dirDoublings
 	t.rep.Exact = t.rep.Exact && exact
 	t.rep.LenAfter = reflect.ValueOf(t.m).Len()
-	t.prev = s
-	return nil
 }
 
 // Report returns what the tracer saw so far.

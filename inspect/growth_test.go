@@ -1,7 +1,11 @@
 package inspect_test
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/mapsafe/mapsafe/inspect"
@@ -32,7 +36,7 @@ func TestSwissTracerFill(t *testing.T) {
 		}
 		steps = append(steps, g.Step)
 	}
-	if want := []int{9, 15, 29, 57, 113, 225, 449}; !equalInts(steps, want) {
+	if want := []int{9, 15, 29, 57, 113, 225, 449}; !slices.Equal(steps, want) {
 		t.Errorf("growth before the first split at steps %v, want %v (events %v)", steps, want, rep.Events)
 	}
 	kinds := rep.ByKind()
@@ -174,5 +178,96 @@ func TestStats(t *testing.T) {
 	// two 200-byte element allocations.
 	if s := l.Stats(); s.StructBytes != 48+136+2*200 || s.LiveBytes != 2*208 {
 		t.Errorf("indirect elements: %+v", s)
+	}
+}
+
+// StepKey sees exactly what Step sees: two tracers on one map, one stepped
+// whole and one by the key written, through fills, overwrites, deletes and
+// a clear, report the same events at the same steps.
+func TestTracerStepKeyAgreesWithStep(t *testing.T) {
+	m := map[string]int{}
+	whole, err := inspect.NewTracer(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey, err := inspect.NewTracer(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(k string, del bool) {
+		t.Helper()
+		if del {
+			delete(m, k)
+		} else {
+			m[k] = len(k)
+		}
+		if err := whole.Step(); err != nil {
+			t.Fatal(err)
+		}
+		if err := byKey.StepKey(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := func(i int) string { return "key-" + strconv.Itoa(i) }
+	for i := 0; i < 6000; i++ {
+		write(key(i), false)
+	}
+	for i := 0; i < 6000; i += 3 {
+		write(key(i), true)
+		write(key(i+1), false)
+	}
+	clear(m)
+	write("after clear", false)
+	for i := 0; i < 9000; i++ {
+		write(key(i), false)
+	}
+	a, b := whole.Report(), byKey.Report()
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("Step saw %d events %v\nStepKey saw %d events %v", len(a.Events), a.Events, len(b.Events), b.Events)
+	}
+	if a.ByKind()[inspect.GrowSplit] < 8 {
+		t.Fatalf("only %v: the test does not reach splits", a.ByKind())
+	}
+}
+
+func TestTracerStepKeyBadKey(t *testing.T) {
+	tr, err := inspect.NewTracer(map[int]int{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.StepKey("one"); err == nil || !strings.Contains(err.Error(), "not assignable") {
+		t.Errorf("StepKey(string) on map[int]int: %v", err)
+	}
+	if err := tr.StepKey(nil); err == nil || !strings.Contains(err.Error(), "nil key") {
+		t.Errorf("StepKey(nil): %v", err)
+	}
+	mi := map[any]int{}
+	for i := 0; i < 100; i++ { // past small mode: a step hashes the key
+		mi[i] = i
+	}
+	ti, err := inspect.NewTracer(mi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ti.StepKey([]int{1}); err == nil || !strings.Contains(err.Error(), "hashing key") {
+		t.Errorf("StepKey of an unhashable key: %v", err)
+	}
+}
+
+func TestGrowthFormat(t *testing.T) {
+	g := inspect.Growth{Kind: inspect.GrowDouble, Step: 15, From: 16, To: 32}
+	for format, want := range map[string]string{
+		"%v":  "step 15: double 16->32",
+		"%s":  "step 15: double 16->32",
+		"%+v": "{Kind:double Step:15 From:16 To:32}",
+		"%q":  `"step 15: double 16->32"`,
+		"%d":  "%!d(inspect.Growth=step 15: double 16->32)",
+	} {
+		if got := fmt.Sprintf(format, g); got != want {
+			t.Errorf("Sprintf(%q) = %q, want %q", format, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%+v", []inspect.Growth{{Kind: inspect.GrowSplit, From: 1024, To: 2048}}); got != "[{Kind:split Step:0 From:1024 To:2048}]" {
+		t.Errorf("%%+v of a Trace's events: %s", got)
 	}
 }

@@ -5,6 +5,7 @@ package inspect
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 )
 
@@ -57,12 +58,7 @@ func readIter(it *reflect.MapIter) (*IterState, error) {
 		s.TableCapacity = int(t.capacity)
 		s.TableLocalDepth = t.localDepth
 		if m.dirLen > 0 && m.dirLen == 1<<m.globalDepth && m.globalDepth <= maxGlobalDepth {
-			for _, d := range unsafe.Slice((**swissTable)(m.dirPtr), m.dirLen) {
-				if d == t {
-					s.TableInDirectory = true
-					break
-				}
-			}
+			s.TableInDirectory = slices.Contains(unsafe.Slice((**swissTable)(m.dirPtr), m.dirLen), t)
 		}
 	}
 	return st, nil
@@ -73,34 +69,36 @@ func locate(m any, rt reflect.Type, kv reflect.Value) (*Location, error) {
 	if err := checkMapType(rt, mt); err != nil {
 		return nil, err
 	}
-	loc := &Location{Table: -1, OldBucket: -1}
+	sl := &SwissLocation{Small: true, DirIndex: -1, Table: -1}
+	loc := &Location{Impl: ImplSwiss, Swiss: sl}
 	var seed uintptr
 	if h != nil {
 		seed = h.seed
 	}
 	hash := mt.Hasher(kv.UnsafePointer(), seed)
 	loc.Hash = uint64(hash)
-	loc.H2 = uint8(hash & 0x7f)
+	sl.H2 = uint8(hash & 0x7f)
 	if h == nil || h.dirLen == 0 {
 		return loc, nil
 	}
 	if h.dirLen != 1<<h.globalDepth || h.globalDepth > maxGlobalDepth {
 		return nil, fmt.Errorf("%s: directory length %d does not match global depth %d", rt, h.dirLen, h.globalDepth)
 	}
+	sl.Small, sl.DirIndex = false, 0
 	if h.globalDepth > 0 {
-		loc.DirIndex = int(hash >> h.globalShift)
+		sl.DirIndex = int(hash >> h.globalShift)
 	}
 	dir := unsafe.Slice((**swissTable)(h.dirPtr), h.dirLen)
 	// Tables are numbered in directory order, one per distinct table.
 	n := -1
-	for i := 0; i <= loc.DirIndex; {
+	for i := 0; i <= sl.DirIndex; {
 		if dir[i] == nil || dir[i].localDepth > h.globalDepth {
 			return nil, fmt.Errorf("%s: directory entry %d is not a valid table", rt, i)
 		}
 		n++
 		i += 1 << (h.globalDepth - dir[i].localDepth)
 	}
-	loc.Table = n
-	loc.Group = int(uint64(hash>>7) & dir[loc.DirIndex].groups.lengthMask)
+	sl.Table = n
+	sl.Group = int(uint64(hash>>7) & dir[sl.DirIndex].groups.lengthMask)
 	return loc, nil
 }

@@ -68,7 +68,8 @@ func locate(m interface{}, rt reflect.Type, kv reflect.Value) (*Location, error)
 	if err := checkMapType(rt, mt); err != nil {
 		return nil, err
 	}
-	loc := &Location{Table: -1, OldBucket: -1}
+	cl := &ClassicLocation{OldBucket: -1}
+	loc := &Location{Impl: ImplClassic, Classic: cl}
 	var seed uintptr
 	if h != nil {
 		seed = uintptr(h.hash0)
@@ -79,17 +80,17 @@ func locate(m interface{}, rt reflect.Type, kv reflect.Value) (*Location, error)
 	if top < TopMin {
 		top += TopMin
 	}
-	loc.TopHash = top
+	cl.TopHash = top
 	if h == nil || h.B > maxB {
 		return loc, nil
 	}
-	loc.Bucket = int(hash & (uintptr(1)<<h.B - 1))
+	cl.Bucket = int(hash & (uintptr(1)<<h.B - 1))
 	if h.oldbuckets != nil {
 		oldB := h.B
 		if !h.sameSizeGrow() {
 			oldB--
 		}
-		loc.OldBucket = int(hash & (uintptr(1)<<oldB - 1))
+		cl.OldBucket = int(hash & (uintptr(1)<<oldB - 1))
 	}
 	return loc, nil
 }

@@ -168,3 +168,34 @@ func TestIterErrors(t *testing.T) {
 		t.Errorf("exhausted iterator over a nil map: %+v, %v", st, err)
 	}
 }
+
+// A Swiss Location has only Swiss fields: small mode says so (no directory
+// entry, no table), and a key of a map with tables gets its table's index.
+func TestLocateSwiss(t *testing.T) {
+	m := map[int]int{1: 1}
+	loc, err := inspect.Locate(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := loc.Swiss; loc.Impl != inspect.ImplSwiss || loc.Classic != nil || s == nil || !s.Small || s.Table != -1 || s.DirIndex != -1 || s.Group != 0 {
+		t.Fatalf("small map: %+v %+v", loc, loc.Swiss)
+	}
+	for i := 0; i < 3000; i++ {
+		m[i] = i
+	}
+	l, err := inspect.Inspect(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 3000; k += 7 {
+		loc, err := inspect.Locate(m, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := loc.Swiss
+		if s.Small || s.DirIndex < 0 || s.DirIndex >= l.Swiss.DirLen || l.Swiss.Directory[s.DirIndex] != s.Table ||
+			s.Group < 0 || s.Group >= l.Swiss.Tables[s.Table].Capacity/8 || uint64(s.H2) != loc.Hash&0x7f {
+			t.Fatalf("key %d: %+v", k, s)
+		}
+	}
+}

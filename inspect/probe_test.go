@@ -4,52 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
-// The gccgo probe (testdata/probe) is built once per test binary and
-// shared by the tests that need it; TestMain removes it.
-var probe struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-	log  string
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if probe.dir != "" {
-		os.RemoveAll(probe.dir)
-	}
-	os.Exit(code)
-}
-
-// gccgoProbe returns the path of the probe built by gccgo.
+// gccgoProbe returns the path of the probe (testdata/probe) built by gccgo,
+// once per test binary.
 func gccgoProbe(t *testing.T) string {
 	t.Helper()
-	testenv.Gccgo(t)
-	probe.once.Do(func() {
-		probe.dir, probe.err = os.MkdirTemp("", "inspect-probe-")
-		if probe.err != nil {
-			return
-		}
-		probe.path = filepath.Join(probe.dir, "probe")
-		cmd := exec.Command("go", "build", "-compiler=gccgo", "-o", probe.path, "./testdata/probe")
-		out, err := cmd.CombinedOutput()
-		probe.err, probe.log = err, string(out)
-	})
-	if probe.err != nil {
-		t.Fatalf("building the gccgo probe: %v\n%s", probe.err, probe.log)
-	}
-	return probe.path
+	return testenv.GoBuild(t, "./testdata/probe", "-compiler=gccgo")
 }
 
 // runProbe runs the gccgo probe and decodes each output line into a new

@@ -5,18 +5,25 @@ import (
 
 	"github.com/mapsafe/mapsafe/classic"
 	"github.com/mapsafe/mapsafe/classic/interleave"
-	"github.com/mapsafe/mapsafe/classic/verify"
+	"github.com/mapsafe/mapsafe/classic/op"
 )
 
-// recorder runs operations on a model and keeps a frame per event.
+// recorder runs operations on a model and keeps a frame per event. Each
+// range the scenario opens has a session of its own (iters), all on the
+// one map.
 type recorder struct {
 	m      *classic.Map[int, int]
-	iters  []*classic.Iter[int, int]
+	cfg    classic.Config[int]
+	iters  []*classic.Session
 	frames []ClassicFrame
 	op     int
 	opText string
 	limit  int
 	err    error
+	// telling picks the frame a scenario opens on: the first whose event
+	// it accepts (the first frame if none does).
+	telling func(classic.Event) bool
+	start   int
 }
 
 // quiet events are bookkeeping of a write (entry and exit checks), shown
@@ -24,8 +31,9 @@ type recorder struct {
 var quiet = map[classic.EventKind]bool{classic.EvOpStart: true, classic.EvWriting: true, classic.EvOpEnd: true, classic.EvIterCheck: true, classic.EvMake: true}
 
 func newRecorder(seed uint64, limit int, cfg classic.Config[int]) (*recorder, error) {
-	r := &recorder{limit: limit}
+	r := &recorder{limit: limit, start: -1}
 	cfg.Seed = seed
+	r.cfg = cfg
 	m, err := classic.New[int, int](0, cfg, r.observe)
 	if err != nil {
 		return nil, err
@@ -44,67 +52,120 @@ func (r *recorder) observe(e classic.Event) {
 	}
 	f := classicFrame(r.m.State())
 	f.Op, f.OpText, f.Kind, f.Event = r.op, r.opText, e.Kind.String(), e.String()
-	for _, it := range r.iters {
-		if it != nil { // nil while the iterator is being started
-			f.Iters = append(f.Iters, it.Cursor())
+	for _, s := range r.iters {
+		if s.Iter != nil { // nil while the iterator is being started
+			f.addIter(s.Iter)
 		}
 	}
-	if e.Bucket >= 0 {
-		arr := "buckets"
-		if e.Old {
-			arr = "old"
-		}
-		f.Focus = &Focus{Array: arr, Bucket: e.Bucket, Chain: e.Chain, Slot: e.Slot}
+	f.Focus = focus(e)
+	if r.start < 0 && r.telling != nil && r.telling(e) {
+		r.start = len(r.frames)
 	}
 	r.frames = append(r.frames, f)
 }
 
-// do runs one operation; text is the Go statement shown with its frames.
-func (r *recorder) do(text string, f func()) {
+// addIter adds an iterator's cursor to the frame and, when the iterator
+// reads an array the map no longer uses, that array.
+func (f *ClassicFrame) addIter(it *classic.Iter[int, int]) {
+	f.Iters = append(f.Iters, it.Cursor())
+	if a := it.StaleArray(); a != nil {
+		f.Stale = append(f.Stale, StaleArray{Iter: it.ID(), Buckets: vchains(a)})
+	}
+}
+
+// focus is where an event happened, nil for an event about no bucket.
+func focus(e classic.Event) *Focus {
+	if e.Bucket < 0 {
+		return nil
+	}
+	f := &Focus{Array: "buckets", Bucket: e.Bucket, Chain: e.Chain, Slot: e.Slot}
+	switch {
+	case e.Old:
+		f.Array = "old"
+	case e.Stale:
+		f.Array, f.Iter = "stale", e.Iter
+	}
+	return f
+}
+
+// apply runs o in session s (nil: a new session, for operations outside
+// any range); text is the Go statement shown with its frames. An
+// operation without a visible event (a delete of a missing key, a range
+// over an empty map) still gets a frame.
+func (r *recorder) apply(s *classic.Session, o op.Op, text string) error {
+	if s == nil {
+		s = &classic.Session{Map: r.m, Make: r.newMap}
+	}
 	r.op++
 	r.opText = text
 	n := len(r.frames)
-	f()
+	if _, err := s.Apply(o); err != nil {
+		return err
+	}
+	r.m = s.Map
 	if len(r.frames) == n && r.err == nil && len(r.frames) < r.limit {
-		// An operation without a visible event (a delete of a missing
-		// key, a range over an empty map) still gets a frame.
 		r.observe(classic.Event{Kind: classic.EvLookup, Bucket: -1, Slot: -1})
 		r.frames[len(r.frames)-1].Event = text + ": nothing changes"
 	}
+	return r.err
 }
 
-func (r *recorder) insert(k, v int) {
-	r.do(fmt.Sprintf("m[%d] = %d", k, v), func() { r.m.Insert(k, v) })
+// newMap is op.Make for the recorder's map: same configuration, same
+// observer, and every open range ends.
+func (r *recorder) newMap(hint int) (*classic.Map[int, int], error) {
+	m, err := classic.New[int, int](hint, r.cfg, r.observe)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range r.iters {
+		s.Map, s.Iter = m, nil
+	}
+	return m, nil
 }
-func (r *recorder) delete(k int) { r.do(fmt.Sprintf("delete(m, %d)", k), func() { r.m.Delete(k) }) }
-func (r *recorder) clear()       { r.do("clear(m)", func() { r.m.Clear() }) }
 
-// iterStart starts iterator number len(iters)+1 (a for-range statement).
+// do runs an operation outside any range.
+func (r *recorder) do(o op.Op) { r.fail(r.apply(nil, o, o.Statement())) }
+
+func (r *recorder) insert(k, v int) { r.do(op.Op{Kind: op.Insert, Key: k, Val: v}) }
+func (r *recorder) delete(k int)    { r.do(op.Op{Kind: op.Delete, Key: k}) }
+func (r *recorder) clear()          { r.do(op.Op{Kind: op.Clear}) }
+
+// iterStart starts range number len(iters)+1 in a session of its own and
+// returns its index in iters.
 func (r *recorder) iterStart() int {
 	id := len(r.iters)
-	r.do(fmt.Sprintf("for k := range m  // iterator %d starts", id+1), func() {
-		r.iters = append(r.iters, nil)
-		it := r.m.Iter()
-		r.iters[id] = it
-		// The iterator's own events came before Iter returned it: give
-		// the last of them (its first key) the new cursor.
-		if n := len(r.frames); n > 0 {
-			r.frames[n-1].Iters = append(r.frames[n-1].Iters, it.Cursor())
-		}
-	})
+	s := &classic.Session{Map: r.m}
+	r.iters = append(r.iters, s)
+	err := r.apply(s, op.Op{Kind: op.IterStart}, fmt.Sprintf("for k := range m  // iterator %d starts", id+1))
+	// The iterator's own events came before Iter returned it: give the
+	// last of them (its first key) the new cursor.
+	if n := len(r.frames); err == nil && n > 0 && s.Iter != nil {
+		r.frames[n-1].addIter(s.Iter)
+	}
+	r.fail(err)
 	return id
 }
 
+// iterNext takes the next key of range id, if it has one.
 func (r *recorder) iterNext(id int) {
-	it := r.iters[id]
-	if it == nil || !it.Ok() {
+	s := r.iters[id]
+	if s.Iter == nil || !s.Iter.Ok() {
 		return
 	}
-	r.do(fmt.Sprintf("next key of iterator %d", id+1), func() { it.Next() })
+	r.fail(r.apply(s, op.Op{Kind: op.IterNext}, fmt.Sprintf("next key of iterator %d", id+1)))
+}
+
+// done reports whether range id has returned its last key.
+func (r *recorder) done(id int) bool { return r.iters[id].Iter == nil || !r.iters[id].Iter.Ok() }
+
+func (r *recorder) fail(err error) {
+	if err != nil && r.err == nil {
+		r.err = err
+	}
 }
 
 func (r *recorder) scenario(id, title, desc string) *Scenario {
-	s := &Scenario{ID: id, Title: title, Kind: "classic", Description: desc, Classic: r.frames}
+	s := &Scenario{ID: id, Title: title, Kind: "classic", Description: desc, Classic: r.frames, Start: max(r.start, 0)}
 	if r.err != nil {
 		s.Error = r.err.Error()
 	}
@@ -121,6 +182,7 @@ func GrowScenario() (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.telling = func(e classic.Event) bool { return e.Kind == classic.EvGrowStart && e.OldB == 3 }
 	for i := 0; i < 52; i++ { // B=3 holds 52 keys; the 53rd doubles it
 		r.insert(i, i)
 	}
@@ -141,7 +203,7 @@ func GrowScenario() (*Scenario, error) {
 		r.iterNext(b)
 	}
 	for _, id := range []int{a, b} {
-		for r.iters[id].Ok() {
+		for !r.done(id) {
 			r.iterNext(id)
 		}
 	}
@@ -159,6 +221,7 @@ func SameSizeScenario() (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.telling = func(e classic.Event) bool { return e.Kind == classic.EvGrowStart && e.SameSize }
 	keys := []int{}
 	for i := 0; i < 26; i++ { // B=2 at 26 keys: just under the load limit
 		r.insert(i, i)
@@ -195,6 +258,8 @@ func DeleteScenario() (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Open where one delete turns several slots into emptyRest.
+	r.telling = func(e classic.Event) bool { return e.Kind == classic.EvDelete && e.Rest > 1 }
 	for i := 0; i < 8; i++ {
 		r.insert(i, i*10)
 	}
@@ -218,13 +283,15 @@ func ClearScenario() (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Open on the first key returned from the array the clear dropped.
+	r.telling = func(e classic.Event) bool { return e.Kind == classic.EvIterReturn && e.Stale }
 	for i := 0; i < 26; i++ {
 		r.insert(i, i)
 	}
 	a := r.iterStart()
 	r.insert(100, 100)
 	r.clear()
-	for r.iters[a].Ok() {
+	for !r.done(a) {
 		r.iterNext(a)
 	}
 	return r.scenario("clear", "Clear during a range (Go 1.18 bug)",
@@ -257,23 +324,18 @@ func InterleaveScenario() (*Scenario, error) {
 	for _, g := range gs {
 		sc.Goroutines = append(sc.Goroutines, g.Name)
 	}
-	op := 0
+	n := 0
 	for i, st := range res.Steps {
 		f := classicFrame(*st.State)
 		f.G, f.Kind, f.Event = st.G, st.Event.Kind.String(), st.Event.String()
 		if st.Event.Kind == classic.EvOpStart || st.Event.Kind == classic.EvIterInit || (i > 0 && res.Steps[i-1].G != st.G) {
-			op++
+			n++
 		}
-		f.Op, f.OpText = op, gs[st.G].Name
-		if st.Event.Bucket >= 0 {
-			arr := "buckets"
-			if st.Event.Old {
-				arr = "old"
-			}
-			f.Focus = &Focus{Array: arr, Bucket: st.Event.Bucket, Chain: st.Event.Chain, Slot: st.Event.Slot}
-		}
+		f.Op, f.OpText = n, gs[st.G].Name
+		f.Focus = focus(st.Event)
 		if res.Fatal != nil && i == res.Fatal.Step {
 			f.Fatal = "fatal error: " + res.Fatal.Message
+			sc.Start = i
 		}
 		sc.Classic = append(sc.Classic, f)
 	}
@@ -290,38 +352,34 @@ func countFatal(s *interleave.Summary) int {
 	return n
 }
 
-// CustomScenario runs operations in verify's text format (i K V, d K, g K,
-// c, r, n, e, m) on the model; served pages use it for their input box.
-func CustomScenario(ops []verify.Op, seed uint64) (*Scenario, error) {
+// CustomScenario runs operations of the classic/op language on the model;
+// served pages use it for their input box. Ranges are numbered as they
+// start; n and e act on the last one started. An operation that cannot run
+// (n or e with no range open) is an error naming it.
+func CustomScenario(ops []op.Op, seed uint64) (*Scenario, error) {
 	r, err := newRecorder(seed, maxClassicFrames, classic.Config[int]{})
 	if err != nil {
 		return nil, err
 	}
-	cur := -1
-	for i, op := range ops {
-		switch op.Kind {
-		case verify.OpInsert:
-			r.insert(op.Key, op.Val)
-		case verify.OpDelete:
-			r.delete(op.Key)
-		case verify.OpLookup:
-			r.do(fmt.Sprintf("_ = m[%d]", op.Key), func() { r.m.Lookup(op.Key) })
-		case verify.OpClear:
-			r.clear()
-		case verify.OpIterStart:
-			cur = r.iterStart()
-		case verify.OpIterNext:
-			if cur >= 0 {
-				r.iterNext(cur)
-			}
-		case verify.OpIterEnd:
-			cur = -1
-		default:
-			return nil, fmt.Errorf("operation %d: %q is not supported here", i+1, string(op.Kind))
+	r.telling = isGrowStart
+	cur := &classic.Session{Map: r.m, Make: r.newMap}
+	for i, o := range ops {
+		text := o.Statement()
+		if o.Kind == op.IterStart {
+			cur = &classic.Session{Map: r.m, Make: r.newMap}
+			r.iters = append(r.iters, cur)
+			text = fmt.Sprintf("for k := range m  // iterator %d starts", len(r.iters))
+		} else if cur.Iter != nil && (o.Kind == op.IterNext || o.Kind == op.IterEnd) {
+			text = fmt.Sprintf("%s  // iterator %d", text, len(r.iters))
 		}
-		if r.err != nil {
-			return nil, r.err
+		if err := r.apply(cur, o, text); err != nil {
+			return nil, fmt.Errorf("operation %d (%s): %v", i+1, o, err)
+		}
+		if o.Kind == op.IterStart && cur.Iter != nil && len(r.frames) > 0 {
+			r.frames[len(r.frames)-1].addIter(cur.Iter)
 		}
 	}
 	return r.scenario("custom", "Custom operations", fmt.Sprintf("%d operations on the model (seed %d).", len(ops), seed)), nil
 }
+
+func isGrowStart(e classic.Event) bool { return e.Kind == classic.EvGrowStart }

@@ -18,14 +18,17 @@ type Data struct {
 
 // Scenario is one story: classic model frames or real Swiss map frames.
 type Scenario struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Kind        string         `json:"kind"` // "classic" or "swiss"
-	Description string         `json:"description"`
-	Goroutines  []string       `json:"goroutines,omitempty"` // interleaving scenarios
-	Error       string         `json:"error,omitempty"`      // why there are no frames
-	Classic     []ClassicFrame `json:"classic,omitempty"`
-	Swiss       []SwissFrame   `json:"swiss,omitempty"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Kind        string   `json:"kind"` // "classic" or "swiss"
+	Description string   `json:"description"`
+	Goroutines  []string `json:"goroutines,omitempty"` // interleaving scenarios
+	Error       string   `json:"error,omitempty"`      // why there are no frames
+	// Start is the frame the scenario opens on: the one that shows what
+	// the scenario is about (the grow, the fatal error, the stale key).
+	Start   int            `json:"start"`
+	Classic []ClassicFrame `json:"classic,omitempty"`
+	Swiss   []SwissFrame   `json:"swiss,omitempty"`
 }
 
 // ClassicFrame is the model after one event.
@@ -40,8 +43,11 @@ type ClassicFrame struct {
 	Buckets []VChain         `json:"buckets"`
 	Old     []VChain         `json:"old,omitempty"`
 	Iters   []classic.Cursor `json:"iters,omitempty"`
-	Focus   *Focus           `json:"focus,omitempty"` // the slot or bucket the event is about
-	Fatal   string           `json:"fatal,omitempty"`
+	// Stale holds the bucket arrays iterators still read after the map
+	// dropped them (Cursor.Array "stale"): Go 1.18's clear during a grow.
+	Stale []StaleArray `json:"stale,omitempty"`
+	Focus *Focus       `json:"focus,omitempty"` // the slot or bucket the event is about
+	Fatal string       `json:"fatal,omitempty"`
 }
 
 // Header is hmap plus derived figures.
@@ -69,9 +75,17 @@ type VBucket struct {
 	Prealloc bool      `json:"p,omitempty"`
 }
 
+// StaleArray is a bucket array the map no longer uses, as iterator Iter
+// reads it.
+type StaleArray struct {
+	Iter    int      `json:"iter"`
+	Buckets []VChain `json:"buckets"`
+}
+
 // Focus points at what an event touched.
 type Focus struct {
-	Array  string `json:"array"` // "buckets" or "old"
+	Array  string `json:"array"` // "buckets", "old", or "stale": the stale array of iterator Iter
+	Iter   int    `json:"iter,omitempty"`
 	Bucket int    `json:"bucket"`
 	Chain  int    `json:"chain"`
 	Slot   int    `json:"slot"` // -1: the whole bucket
@@ -90,6 +104,18 @@ type SwissFrame struct {
 	Directory   []int        `json:"directory,omitempty"`
 	Tables      []STable     `json:"tables,omitempty"`
 	Iter        *SwissCursor `json:"iter,omitempty"`
+	// Focus is what the operation changed: one slot, or whole tables
+	// (a grow or a split), nil when the layout did not change.
+	Focus *SwissFocus `json:"focus,omitempty"`
+}
+
+// SwissFocus is what one operation changed in a Swiss map: the slot whose
+// control byte changed (Table -1 for the small group), or, when tables
+// were replaced, the new ones (Tables, and Slot -1).
+type SwissFocus struct {
+	Table  int   `json:"table"`
+	Slot   int   `json:"slot"`
+	Tables []int `json:"tables,omitempty"`
 }
 
 // STable is one Swiss table; Ctrl holds every group's control bytes as hex.

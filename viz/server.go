@@ -1,14 +1,14 @@
 package viz
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
-	"github.com/mapsafe/mapsafe/classic/verify"
+	"github.com/mapsafe/mapsafe/classic/op"
 )
 
 // Limits on what a served page may ask the model to run.
@@ -59,7 +59,7 @@ func custom(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusRequestEntityTooLarge, "operations longer than %d bytes", maxCustomBody)
 		return
 	}
-	ops, err := verify.ParseOps(strings.NewReader(string(body)))
+	ops, err := op.Parse(bytes.NewReader(body))
 	if err != nil {
 		fail(http.StatusBadRequest, "operations: %v", err)
 		return

@@ -80,12 +80,22 @@ func TestServer(t *testing.T) {
 	if code != 200 || v["id"] != "custom" || len(v["classic"].([]any)) < 6 {
 		t.Fatalf("custom run: %d %v", code, v["error"])
 	}
+	// make starts a new map, which ends the range.
+	code, v = post("", "i 1 1\nr\nm 100\ni 2 2")
+	if code != 200 {
+		t.Fatalf("custom run with make: %d %v", code, v["error"])
+	}
+	fs := v["classic"].([]any)
+	if last := fs[len(fs)-1].(map[string]any); last["header"].(map[string]any)["B"].(float64) != 4 || last["iters"] != nil {
+		t.Fatalf("after make(map, 100) and an insert: B %v, iterators %v", last["header"].(map[string]any)["B"], last["iters"])
+	}
 	for _, c := range []struct{ query, ops, want string }{
 		{"", "x 1", `line 1: unknown operation "x"`},
 		{"", "i 1", "takes 2 arguments"},
 		{"?seed=-1", "i 1 1", `seed "-1"`},
 		{"", "", "no operations"},
-		{"", "m 5", `"m" is not supported`},
+		{"", "i 1 1\nn", `operation 2 (n): "n": no range is open`},
+		{"", "i 1 1\nr\ne\ne", `operation 4 (e): "e": no range is open`},
 		{"", strings.Repeat("g 1\n", maxCustomOps+1), "at most"},
 	} {
 		code, v := post(c.query, c.ops)

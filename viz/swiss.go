@@ -25,6 +25,13 @@ func SwissScenario() *Scenario {
 		return sc
 	}
 	sc.Swiss = frames
+	// Open on the split into two tables under a directory.
+	for i, f := range frames {
+		if len(f.Tables) > 1 {
+			sc.Start = i
+			break
+		}
+	}
 	return sc
 }
 
@@ -55,6 +62,7 @@ func swissFrames(inserts, deletes int) ([]SwissFrame, error) {
 			prev = &frames[len(frames)-1]
 		}
 		f.Event = swissChange(prev, &f)
+		f.Focus = swissFocus(prev, &f)
 		frames = append(frames, f)
 		return nil
 	}
@@ -165,6 +173,62 @@ func swissCursor(it *reflect.MapIter, s *inspect.SwissLayout, done bool) (*Swiss
 		}
 	}
 	return c, nil
+}
+
+// swissFocus finds what an operation changed: the tables that replaced
+// others (a table left small mode, grew or split), or else the one slot
+// whose control byte changed; nil if nothing did.
+func swissFocus(prev, cur *SwissFrame) *SwissFocus {
+	if prev == nil {
+		prev = &SwissFrame{Small: true}
+	}
+	if cur.Small {
+		if s := firstDiff(prev.SmallGroup, cur.SmallGroup); s >= 0 {
+			return &SwissFocus{Table: -1, Slot: s}
+		}
+		return nil
+	}
+	type shape struct{ index, capacity, depth int }
+	before := map[shape]bool{}
+	for _, t := range prev.Tables {
+		before[shape{t.Index, t.Capacity, t.LocalDepth}] = true
+	}
+	var fresh []int
+	for i, t := range cur.Tables {
+		if prev.Small || !before[shape{t.Index, t.Capacity, t.LocalDepth}] {
+			fresh = append(fresh, i)
+		}
+	}
+	if len(fresh) > 0 {
+		return &SwissFocus{Table: fresh[0], Slot: -1, Tables: fresh}
+	}
+	for i, t := range cur.Tables {
+		if i >= len(prev.Tables) {
+			break
+		}
+		if s := firstDiff(prev.Tables[i].Ctrl, t.Ctrl); s >= 0 {
+			return &SwissFocus{Table: i, Slot: s}
+		}
+	}
+	return nil
+}
+
+// firstDiff is the first slot whose control byte differs between two
+// groups' hex (a missing group is all empty), or -1.
+func firstDiff(a, b string) int {
+	for i := 0; i < max(len(a), len(b)); i += 2 {
+		if ctrlAt(a, i) != ctrlAt(b, i) {
+			return i / 2
+		}
+	}
+	return -1
+}
+
+func ctrlAt(hex string, i int) string {
+	if i+2 > len(hex) {
+		return "80" // empty
+	}
+	return hex[i : i+2]
 }
 
 // swissChange names what an operation changed in the layout.

@@ -190,8 +190,8 @@ func TestSwissCursorPointsAtReturnedKey(t *testing.T) {
 			case c.Table >= 0 && c.Slot >= 0:
 				tb := lay.Swiss.Tables[c.Table]
 				ctrl = tb.Groups[c.Slot/8][c.Slot%8]
-				if loc.Table != c.Table {
-					t.Fatalf("n=%d: key %d is in table %d, cursor in table %d", n, it.Key().Int(), loc.Table, c.Table)
+				if loc.Swiss.Table != c.Table {
+					t.Fatalf("n=%d: key %d is in table %d, cursor in table %d", n, it.Key().Int(), loc.Swiss.Table, c.Table)
 				}
 			default:
 				t.Fatalf("n=%d: cursor without a table: %+v", n, c)
@@ -199,9 +199,56 @@ func TestSwissCursorPointsAtReturnedKey(t *testing.T) {
 			if c.Slot < 0 {
 				t.Fatalf("n=%d: no cursor slot: %+v", n, c)
 			}
-			if !ctrl.IsFull() || ctrl.H2() != loc.H2 {
-				t.Fatalf("n=%d: key %d (H2 %#x): cursor slot %d holds control byte %#x", n, it.Key().Int(), loc.H2, c.Slot, uint8(ctrl))
+			if !ctrl.IsFull() || ctrl.H2() != loc.Swiss.H2 {
+				t.Fatalf("n=%d: key %d (H2 %#x): cursor slot %d holds control byte %#x", n, it.Key().Int(), loc.Swiss.H2, c.Slot, uint8(ctrl))
 			}
 		}
+	}
+}
+
+// The Swiss frames' focus is what each operation changed: an insert that
+// grew nothing fills the one outlined slot, a delete empties it or leaves a
+// tombstone there, and a grow or split outlines the new tables.
+func TestSwissFocus(t *testing.T) {
+	sw := scenario(t, buildOnce(t), "swiss")
+	if sw.Error != "" {
+		t.Fatal(sw.Error)
+	}
+	ctrl := func(f SwissFrame, table, slot int) string {
+		hex := f.SmallGroup
+		if table >= 0 {
+			hex = f.Tables[table].Ctrl
+		}
+		return ctrlAt(hex, 2*slot)
+	}
+	grows, slots := 0, 0
+	for i := 1; i < len(sw.Swiss); i++ {
+		prev, f := sw.Swiss[i-1], sw.Swiss[i]
+		insert, del := strings.HasPrefix(f.OpText, "m["), strings.HasPrefix(f.OpText, "delete(")
+		fo := f.Focus
+		switch {
+		case !insert && !del:
+			if fo != nil {
+				t.Fatalf("frame %d (%s): focus %+v on an iteration step", i, f.OpText, fo)
+			}
+		case len(f.Tables) != len(prev.Tables) || (len(f.Tables) > 0 && f.Tables[0].Capacity != prev.Tables[0].Capacity) || prev.Small != f.Small:
+			if fo == nil || fo.Slot != -1 || len(fo.Tables) == 0 {
+				t.Fatalf("frame %d (%s, %s): focus %+v, want the new tables", i, f.OpText, f.Event, fo)
+			}
+			grows++
+		default:
+			if fo == nil || fo.Slot < 0 {
+				t.Fatalf("frame %d (%s): focus %+v, want a slot", i, f.OpText, fo)
+			}
+			was, now := ctrl(prev, fo.Table, fo.Slot), ctrl(f, fo.Table, fo.Slot)
+			full := func(c string) bool { return c[0] < '8' }
+			if insert && (full(was) || !full(now)) || del && (!full(was) || full(now)) {
+				t.Fatalf("frame %d (%s): outlined slot went from %s to %s", i, f.OpText, was, now)
+			}
+			slots++
+		}
+	}
+	if grows < 8 || slots < 1000 {
+		t.Fatalf("%d grows and %d slot changes outlined", grows, slots)
 	}
 }

@@ -7,15 +7,16 @@ import (
 	"strings"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/op"
 )
 
 // Demo programs: a map filled to 26 keys (B=2, one insert short of a
 // grow), a writer whose insert starts the grow, and a goroutine ranging
 // over the map.
 var (
-	demoWriter = Goroutine{Name: "writer", Actions: []Action{{Kind: Insert, Key: 100, Val: 1}}}
-	demoRanger = Goroutine{Name: "ranger", Actions: []Action{{Kind: IterStart}, {Kind: IterNext}, {Kind: IterNext}}}
-	demoAlone  = Goroutine{Name: "main", Actions: []Action{{Kind: IterStart}, {Kind: Insert, Key: 100, Val: 1}, {Kind: IterNext}, {Kind: IterNext}}}
+	demoWriter = Goroutine{Name: "writer", Ops: []op.Op{{Kind: op.Insert, Key: 100, Val: 1}}}
+	demoRanger = Goroutine{Name: "ranger", Ops: []op.Op{{Kind: op.IterStart}, {Kind: op.IterNext}, {Kind: op.IterNext}}}
+	demoAlone  = Goroutine{Name: "main", Ops: []op.Op{{Kind: op.IterStart}, {Kind: op.Insert, Key: 100, Val: 1}, {Kind: op.IterNext}, {Kind: op.IterNext}}}
 )
 
 // DemoMap is the map the demo programs start from.

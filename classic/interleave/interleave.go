@@ -13,7 +13,8 @@
 //	                     └──────── hashWriting set ───────┘
 //	iterator:                   iter-check  ← fires here: the flag is set
 //
-// Each goroutine is a list of actions run in its own coroutine (iter.Pull);
+// Each goroutine is a list of operations (classic/op) run in its own
+// coroutine (iter.Pull);
 // every event the map emits is a point where the scheduler may switch to
 // another goroutine. A schedule says which goroutine takes each step. One
 // goroutine alone can never see the flag set at one of its own checks: its
@@ -29,46 +30,14 @@ import (
 	"iter"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/op"
 )
 
-// ActionKind is a map operation a goroutine performs.
-type ActionKind int
-
-const (
-	Insert    ActionKind = iota + 1 // m[Key] = Val
-	Delete                          // delete(m, Key)
-	Lookup                          // _ = m[Key]
-	Clear                           // clear(m)
-	IterStart                       // start a range over m (takes the first key)
-	IterNext                        // the range's next key
-	Range                           // a whole range loop: start and next until done
-)
-
-var actionNames = map[ActionKind]string{Insert: "insert", Delete: "delete", Lookup: "lookup", Clear: "clear",
-	IterStart: "range start", IterNext: "range next", Range: "range"}
-
-// Action is one step of a goroutine's program.
-type Action struct {
-	Kind     ActionKind
-	Key, Val int
-}
-
-func (a Action) String() string {
-	switch a.Kind {
-	case Insert:
-		return fmt.Sprintf("m[%d] = %d", a.Key, a.Val)
-	case Delete:
-		return fmt.Sprintf("delete(m, %d)", a.Key)
-	case Lookup:
-		return fmt.Sprintf("_ = m[%d]", a.Key)
-	}
-	return actionNames[a.Kind]
-}
-
-// Goroutine is a named program.
+// Goroutine is a named program: operations of the classic/op language
+// run one after another on the shared map, with a range of its own.
 type Goroutine struct {
-	Name    string
-	Actions []Action
+	Name string
+	Ops  []op.Op
 }
 
 // Step is one event and the goroutine whose action caused it.
@@ -220,26 +189,11 @@ func (r *runner) program(g int) iter.Seq[classic.Event] {
 			}
 		}()
 		r.yields[g] = yield
-		var it *classic.Iter[int, int]
-		for _, a := range r.gs[g].Actions {
-			switch a.Kind {
-			case Insert:
-				r.m.Insert(a.Key, a.Val)
-			case Delete:
-				r.m.Delete(a.Key)
-			case Lookup:
-				r.m.Lookup(a.Key)
-			case Clear:
-				r.m.Clear()
-			case IterStart:
-				it = r.m.Iter()
-			case IterNext:
-				if it != nil && it.Ok() {
-					it.Next()
-				}
-			case Range:
-				for it = r.m.Iter(); it.Ok(); it.Next() {
-				}
+		s := &classic.Session{Map: r.m}
+		for i, o := range r.gs[g].Ops {
+			if _, err := s.Apply(o); err != nil {
+				// step turns this into Run's error.
+				panic(fmt.Errorf("operation %d: %v", i+1, err))
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/op"
 )
 
 // A writer whose insert starts a grow, and a goroutine ranging over the
@@ -13,8 +14,8 @@ import (
 // runs while the writer is between setting and clearing hashWriting.
 func TestWriterAndIterator(t *testing.T) {
 	gs := []Goroutine{
-		{Name: "writer", Actions: []Action{{Kind: Insert, Key: 100, Val: 1}}},
-		{Name: "ranger", Actions: []Action{{Kind: IterStart}, {Kind: IterNext}, {Kind: IterNext}}},
+		{Name: "writer", Ops: []op.Op{{Kind: op.Insert, Key: 100, Val: 1}}},
+		{Name: "ranger", Ops: []op.Op{{Kind: op.IterStart}, {Kind: op.IterNext}, {Kind: op.IterNext}}},
 	}
 	s, err := Explore(IntMap(1, 26), gs, 100000)
 	if err != nil {
@@ -50,8 +51,11 @@ func TestWriterAndIterator(t *testing.T) {
 // The same actions in one goroutine never die: each write has cleared
 // hashWriting before the goroutine's next check.
 func TestOneGoroutineNeverDies(t *testing.T) {
-	g := Goroutine{Name: "main", Actions: []Action{{Kind: IterStart}, {Kind: Insert, Key: 100, Val: 1}, {Kind: IterNext},
-		{Kind: Delete, Key: 3}, {Kind: IterNext}, {Kind: Insert, Key: 101}, {Kind: Range}}}
+	g := Goroutine{Name: "main", Ops: []op.Op{{Kind: op.IterStart}, {Kind: op.Insert, Key: 100, Val: 1}, {Kind: op.IterNext},
+		{Kind: op.Delete, Key: 3}, {Kind: op.IterNext}, {Kind: op.Insert, Key: 101}}}
+	for range 30 { // to the end of the range
+		g.Ops = append(g.Ops, op.Op{Kind: op.IterNext})
+	}
 	res, err := Run(IntMap(1, 26), []Goroutine{g}, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +83,8 @@ func TestOneGoroutineNeverDies(t *testing.T) {
 // them fires instead.
 func TestTwoWriters(t *testing.T) {
 	gs := []Goroutine{
-		{Name: "w1", Actions: []Action{{Kind: Insert, Key: 100, Val: 1}}},
-		{Name: "w2", Actions: []Action{{Kind: Insert, Key: 200, Val: 2}}},
+		{Name: "w1", Ops: []op.Op{{Kind: op.Insert, Key: 100, Val: 1}}},
+		{Name: "w2", Ops: []op.Op{{Kind: op.Insert, Key: 200, Val: 2}}},
 	}
 	s, err := Explore(IntMap(2, 5), gs, 100000)
 	if err != nil {
@@ -121,5 +125,15 @@ func TestTwoWriters(t *testing.T) {
 func TestRunRejectsBadSchedule(t *testing.T) {
 	if _, err := Run(IntMap(1, 0), []Goroutine{{Name: "a"}}, []int{1}, Options{}); err == nil {
 		t.Fatal("schedule naming goroutine 1 of 1: no error")
+	}
+}
+
+// A goroutine whose program cannot run (a range step with no range open)
+// is Run's error, naming the goroutine and the operation.
+func TestBadProgram(t *testing.T) {
+	g := Goroutine{Name: "lost", Ops: []op.Op{{Kind: op.Insert, Key: 1, Val: 1}, {Kind: op.IterNext}}}
+	_, err := Run(IntMap(1, 3), []Goroutine{g}, nil, Options{})
+	if err == nil || !strings.Contains(err.Error(), "goroutine lost: operation 2") || !strings.Contains(err.Error(), "no range is open") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/mapsafe/mapsafe/classic"
 	"github.com/mapsafe/mapsafe/classic/interleave"
 	"github.com/mapsafe/mapsafe/internal/cli"
+	"github.com/mapsafe/mapsafe/internal/srctree"
 )
 
 const usage = `usage: maplab classic -verify [-ops N] [-seed S] [-seeds K]
@@ -25,8 +26,9 @@ starts, where every figure must agree after every operation (bucket
 tophashes, noverflow, nevacuate, flags, iterator state, iteration order),
 and with its own hash, where count, B and the doubling growth points must
 agree. Iteration guarantees are checked on both maps. Exits 1 on any
-mismatch. Needs gccgo and must run inside the mapsafe module (the gccgo
-probe is built from source).
+mismatch. Needs gccgo, and the mapsafe source tree to build the gccgo probe
+from: the checkout around the working directory, or else the one this
+maplab was built from.
 
 With -interleave, runs a writer and a ranging goroutine over the model in
 every possible interleaving of their runtime steps, counts which end in a
@@ -82,13 +84,9 @@ func Command(env cli.Env) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	wd, err := os.Getwd()
+	root, err := srctree.Root(ctx, "go", ".")
 	if err != nil {
-		return err
-	}
-	root, err := ModuleRoot(wd)
-	if err != nil {
-		return err
+		return fmt.Errorf("classic -verify builds its gccgo probe from source: %v", err)
 	}
 	tmp, err := os.MkdirTemp("", "maplab-classic-")
 	if err != nil {

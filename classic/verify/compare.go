@@ -4,11 +4,13 @@ import (
 	"fmt"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
 )
 
 // diffRecords returns the differences between the real map's record and
 // the model's, all figures compared (RealHash mode).
-func diffRecords(real, model *Record) []string {
+func diffRecords(real, model *record.Record) []string {
 	var d []string
 	add := func(name string, r, m any) {
 		d = append(d, fmt.Sprintf("%s: real %v, model %v", name, r, m))
@@ -71,8 +73,8 @@ func diffRecords(real, model *Record) []string {
 // doubles at the first new key after that grow ends, or never, if the
 // count falls back first. Same-size grows depend on the hash, so from that
 // operation on B is hash-dependent for this map.
-func postponed(op Op, prev, cur *MapObs) bool {
-	return op.Kind == OpInsert && cur.Count == prev.Count+1 &&
+func postponed(o op.Op, prev, cur *record.Map) bool {
+	return o.Kind == op.Insert && cur.Count == prev.Count+1 &&
 		classic.OverLoadFactor(prev.Count+1, prev.B) && cur.B == prev.B
 }
 
@@ -91,16 +93,16 @@ type independent struct {
 	details      []string
 }
 
-func (c *independent) step(i int, op Op, prevReal, real, prevOwn, own *MapObs) {
-	if op.Kind == OpNew {
+func (c *independent) step(i int, o op.Op, prevReal, real, prevOwn, own *record.Map) {
+	if o.Kind == op.Make {
 		c.comparable = true
 		return
 	}
 	if real.Count != own.Count {
 		c.Mismatches++
-		c.details = append(c.details, fmt.Sprintf("operation %d (%v): count: real %d, model %d", i, op, real.Count, own.Count))
+		c.details = append(c.details, fmt.Sprintf("operation %d (%v): count: real %d, model %d", i, o, real.Count, own.Count))
 	}
-	pr, po := postponed(op, prevReal, real), postponed(op, prevOwn, own)
+	pr, po := postponed(o, prevReal, real), postponed(o, prevOwn, own)
 	if pr {
 		c.PostponedRe++
 	}
@@ -116,7 +118,7 @@ func (c *independent) step(i int, op Op, prevReal, real, prevOwn, own *MapObs) {
 	}
 	if real.B != own.B {
 		c.Mismatches++
-		c.details = append(c.details, fmt.Sprintf("operation %d (%v): B: real %d, model %d", i, op, real.B, own.B))
+		c.details = append(c.details, fmt.Sprintf("operation %d (%v): B: real %d, model %d", i, o, real.B, own.B))
 	}
 	if real.B > prevReal.B {
 		c.realDoubling = append(c.realDoubling, i)
@@ -129,7 +131,7 @@ func (c *independent) step(i int, op Op, prevReal, real, prevOwn, own *MapObs) {
 // growths lists the operations at which a grow started, from a side's
 // records: B went up (doubling), or growing became true, or a grow in
 // progress was replaced by a new one within one operation (nevacuate went
-// back). A new map (OpNew) starts over. A same-size grow that starts and
+// back). A new map (op.Make) starts over. A same-size grow that starts and
 // ends within one write (two old buckets) leaves no trace in the records;
 // SeedResult counts same-size grows from the model's events instead.
 type growth struct {
@@ -137,13 +139,13 @@ type growth struct {
 	SameSize bool
 }
 
-func growths(ops []Op, recs []Record) []growth {
+func growths(ops []op.Op, recs []record.Record) []growth {
 	var g []growth
-	var prev MapObs
+	var prev record.Map
 	for i, r := range recs {
 		m := r.Map
 		switch {
-		case ops[i].Kind == OpNew:
+		case ops[i].Kind == op.Make:
 		case m.B > prev.B:
 			g = append(g, growth{Op: i})
 		case m.Growing && (!prev.Growing || m.Nevacuate < prev.Nevacuate):

@@ -1,6 +1,11 @@
 package verify
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
+)
 
 // iterChecker checks the language's iteration guarantees on one side's
 // records: no key twice; never a key that is not in the map or with a stale
@@ -39,21 +44,21 @@ func (c *iterChecker) fail(i int, format string, args ...any) {
 }
 
 // step accounts for operation i and the record it produced.
-func (c *iterChecker) step(i int, op Op, rec *Record) {
-	switch op.Kind {
-	case OpInsert:
-		c.ref[op.Key] = op.Val
-	case OpDelete:
-		if _, ok := c.ref[op.Key]; ok && c.active && !c.returned[op.Key] {
-			c.deleted[op.Key] = true
+func (c *iterChecker) step(i int, o op.Op, rec *record.Record) {
+	switch o.Kind {
+	case op.Insert:
+		c.ref[o.Key] = o.Val
+	case op.Delete:
+		if _, ok := c.ref[o.Key]; ok && c.active && !c.returned[o.Key] {
+			c.deleted[o.Key] = true
 		}
-		delete(c.ref, op.Key)
-	case OpLookup:
-		v, ok := c.ref[op.Key]
+		delete(c.ref, o.Key)
+	case op.Lookup:
+		v, ok := c.ref[o.Key]
 		if ok != rec.Found || ok && v != rec.Val {
-			c.fail(i, "lookup %d returned %d,%v; the map holds %d,%v", op.Key, rec.Val, rec.Found, v, ok)
+			c.fail(i, "lookup %d returned %d,%v; the map holds %d,%v", o.Key, rec.Val, rec.Found, v, ok)
 		}
-	case OpClear:
+	case op.Clear:
 		if c.active {
 			for k := range c.ref {
 				if !c.returned[k] {
@@ -63,7 +68,7 @@ func (c *iterChecker) step(i int, op Op, rec *Record) {
 			}
 		}
 		clear(c.ref)
-	case OpIterStart:
+	case op.IterStart:
 		c.Iterations++
 		c.active, c.exhausted = true, false
 		c.atStart, c.deleted, c.cleared, c.returned = map[int]bool{}, map[int]bool{}, map[int]bool{}, map[int]bool{}
@@ -71,19 +76,19 @@ func (c *iterChecker) step(i int, op Op, rec *Record) {
 			c.atStart[k] = true
 		}
 		c.visit(i, rec)
-	case OpIterNext:
+	case op.IterNext:
 		if c.active && !c.exhausted {
 			c.visit(i, rec)
 		}
-	case OpIterEnd:
+	case op.IterEnd:
 		c.active = false
-	case OpNew:
+	case op.Make:
 		c.active = false
 		clear(c.ref)
 	}
 }
 
-func (c *iterChecker) visit(i int, rec *Record) {
+func (c *iterChecker) visit(i int, rec *record.Record) {
 	if !rec.Found {
 		c.exhausted = true
 		c.Completed++

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/mapsafe/mapsafe/classic"
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
 )
 
 // HashMode says where the model's hashes come from.
@@ -22,17 +24,9 @@ const (
 	OwnHash
 )
 
-func (h HashMode) String() string {
-	if h == RealHash {
-		return "real-hash"
-	}
-	return "own-hash"
-}
-
 // modelSide runs operations on the model and records what it sees.
 type modelSide struct {
-	m        *classic.Map[int, int]
-	it       *classic.Iter[int, int]
+	sess     classic.Session
 	mode     HashMode
 	cfg      classic.Config[int]
 	rand     func() uint32
@@ -54,30 +48,31 @@ func newModelSide(mode HashMode, seed uint64) (*modelSide, error) {
 		s.cfg.Hash = s.realHash
 		s.cfg.Rand = s.realRand
 	}
-	if err := s.newMap(0); err != nil {
+	s.sess.Make = s.newMap
+	m, err := s.newMap(0)
+	if err != nil {
 		return nil, err
 	}
+	s.sess.Map = m
 	return s, nil
 }
 
-// newMap starts over with a new empty map (make with a size hint). In
-// OwnHash mode the random source carries on from the previous map, as
-// fastrand does.
-func (s *modelSide) newMap(hint int) error {
+// newMap makes a new empty map (make with a size hint). In OwnHash mode
+// the random source carries on from the previous map, as fastrand does.
+func (s *modelSide) newMap(hint int) (*classic.Map[int, int], error) {
 	m, err := classic.New[int, int](hint, s.cfg, func(e classic.Event) {
 		if e.Kind == classic.EvGrowStart && e.SameSize {
 			s.sameSize++
 		}
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if s.rand == nil {
 		s.rand = m.Rand()
 		s.cfg.Rand = s.rand
 	}
-	s.m, s.it = m, nil
-	return nil
+	return m, nil
 }
 
 func (s *modelSide) realHash(k int, seed uint64) uint64 {
@@ -102,77 +97,56 @@ func (s *modelSide) realRand() uint32 {
 	return s.epoch
 }
 
-// apply runs op on the model. real is the probe's record of the same
+// learn records the real map's hashes under the model's current seed.
+func (s *modelSide) learn(keys []int, hashes []uint64) {
+	seed := s.sess.Map.Hash0()
+	if s.hashes[seed] == nil {
+		s.hashes[seed] = map[int]uint64{}
+	}
+	for j, k := range keys {
+		s.hashes[seed][k] = hashes[j]
+	}
+}
+
+// apply runs o on the model. real is the probe's record of the same
 // operation (RealHash mode takes the key's hash and the iterator's start
 // from it; nil in OwnHash mode).
-func (s *modelSide) apply(i int, op Op, real *Record) (Record, error) {
-	rec := Record{Op: i}
+func (s *modelSide) apply(i int, o op.Op, real *record.Record) (record.Record, error) {
+	rec := record.Record{Op: i}
 	if s.mode == RealHash && real != nil {
-		switch op.Kind {
-		case OpInsert, OpDelete, OpLookup:
-			seed := s.m.Hash0()
-			if s.hashes[seed] == nil {
-				s.hashes[seed] = map[int]uint64{}
-			}
-			s.hashes[seed][op.Key] = real.Hash
+		switch o.Kind {
+		case op.Insert, op.Delete, op.Lookup:
+			s.learn([]int{o.Key}, []uint64{real.Hash})
 			rec.Hash = real.Hash
-		case OpIterStart:
-			if s.m.Len() > 0 && real.Iter != nil {
+		case op.IterStart:
+			if s.sess.Map.Len() > 0 && real.Iter != nil {
 				r := real.Iter.Start | uint64(real.Iter.Offset)<<real.Iter.B
 				s.queue = append(s.queue, uint32(r))
 			}
 		}
 	}
-	switch op.Kind {
-	case OpInsert:
-		s.m.Insert(op.Key, op.Val)
-	case OpDelete:
-		s.m.Delete(op.Key)
-	case OpLookup:
-		rec.Val, rec.Found = s.m.Lookup(op.Key)
-	case OpClear:
-		s.m.Clear()
-	case OpIterStart:
-		s.it = s.m.Iter()
-		if s.it.Ok() {
-			rec.Found, rec.Key, rec.Val = true, s.it.Key(), s.it.Elem()
-		}
-	case OpIterNext:
-		if s.it != nil && s.it.Ok() && s.it.Next() {
-			rec.Found, rec.Key, rec.Val = true, s.it.Key(), s.it.Elem()
-		}
-	case OpIterEnd:
-		s.it = nil
-	case OpNew:
-		if err := s.newMap(op.Key); err != nil {
-			return rec, err
-		}
-	default:
-		return rec, fmt.Errorf("operation %d: unknown kind %q", i, op.Kind)
+	res, err := s.sess.Apply(o)
+	if err != nil {
+		return rec, fmt.Errorf("operation %d: %v", i, err)
 	}
+	rec.Found, rec.Key, rec.Val = res.Found, res.Key, res.Val
 	if len(s.queue) > 0 {
-		return rec, fmt.Errorf("operation %d (%v): the model did not draw the real iterator's start", i, op)
+		return rec, fmt.Errorf("operation %d (%v): the model did not draw the real iterator's start", i, o)
 	}
 	if real != nil && len(real.RehashKeys) > 0 {
 		if len(real.RehashKeys) != len(real.RehashHashes) {
 			return rec, fmt.Errorf("operation %d: %d rehashed keys with %d hashes", i, len(real.RehashKeys), len(real.RehashHashes))
 		}
-		seed := s.m.Hash0()
-		if s.hashes[seed] == nil {
-			s.hashes[seed] = map[int]uint64{}
-		}
-		for j, k := range real.RehashKeys {
-			s.hashes[seed][k] = real.RehashHashes[j]
-		}
+		s.learn(real.RehashKeys, real.RehashHashes)
 	}
 	if s.missing != nil {
 		err := s.missing
 		s.missing = nil
-		return rec, fmt.Errorf("operation %d (%v): %v", i, op, err)
+		return rec, fmt.Errorf("operation %d (%v): %v", i, o, err)
 	}
-	rec.Map = mapObs(s.m.State())
-	if s.it != nil {
-		rec.Iter = iterObs(s.it.Cursor())
+	rec.Map = mapRecord(s.sess.Map.State())
+	if s.sess.Iter != nil {
+		rec.Iter = iterRecord(s.sess.Iter.Cursor())
 	}
 	return rec, nil
 }

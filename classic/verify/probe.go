@@ -5,43 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
+	"github.com/mapsafe/mapsafe/internal/srctree"
 )
 
-const (
-	modulePath = "github.com/mapsafe/mapsafe"
-	probePkg   = modulePath + "/classic/verify/probe"
-)
-
-// ModuleRoot finds the mapsafe module around dir: the probe is built from
-// source, so the verifier must run inside the module.
-func ModuleRoot(dir string) (string, error) {
-	cmd := exec.Command("go", "env", "GOMOD")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %v", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("%s is not inside the %s module: the verifier builds its gccgo probe from the module's source", dir, modulePath)
-	}
-	data, err := os.ReadFile(gomod)
-	if err != nil {
-		return "", err
-	}
-	first, _, _ := strings.Cut(string(data), "\n")
-	if strings.TrimSpace(strings.TrimPrefix(first, "module")) != modulePath {
-		return "", fmt.Errorf("%s is not the %s module: the verifier builds its gccgo probe from the module's source", gomod, modulePath)
-	}
-	return filepath.Dir(gomod), nil
-}
+const probePkg = srctree.ModulePath + "/classic/verify/probe"
 
 // BuildProbe compiles the probe with gccgo into outDir and returns its
-// path. root is the module root (ModuleRoot).
+// path. root is the root of the mapsafe source tree (srctree.Root).
 func BuildProbe(ctx context.Context, root, outDir string) (string, error) {
 	if _, err := exec.LookPath("gccgo"); err != nil {
 		return "", errors.New("gccgo not found in PATH: the real classic map runs in gccgo's runtime (apt-get install gccgo)")
@@ -58,9 +33,9 @@ func BuildProbe(ctx context.Context, root, outDir string) (string, error) {
 }
 
 // RunProbe runs ops on the real map in the probe and returns its records.
-func RunProbe(ctx context.Context, bin string, ops []Op) ([]Record, error) {
+func RunProbe(ctx context.Context, bin string, ops []op.Op) ([]record.Record, error) {
 	var in bytes.Buffer
-	if err := WriteOps(&in, ops); err != nil {
+	if err := op.Write(&in, ops); err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, bin)
@@ -70,7 +45,7 @@ func RunProbe(ctx context.Context, bin string, ops []Op) ([]Record, error) {
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("probe: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	recs, err := ReadRecords(&stdout)
+	recs, err := record.Read(&stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
 )
 
 // SeedResult is the comparison of one generated operation sequence.
@@ -66,22 +69,22 @@ func (r *SeedResult) detail(format string, args ...any) {
 
 // Compare runs ops on the model twice (with the real hashes, and with its
 // own) and compares both runs with the real map's records.
-func Compare(seed uint64, ops []Op, real []Record) (*SeedResult, error) {
+func Compare(seed uint64, ops []op.Op, real []record.Record) (*SeedResult, error) {
 	if len(real) != len(ops) {
 		return nil, fmt.Errorf("%d records for %d operations", len(real), len(ops))
 	}
 	res := &SeedResult{Seed: seed, Ops: len(ops)}
-	for _, op := range ops {
-		switch op.Kind {
-		case OpInsert:
+	for _, o := range ops {
+		switch o.Kind {
+		case op.Insert:
 			res.Inserts++
-		case OpDelete:
+		case op.Delete:
 			res.Deletes++
-		case OpLookup:
+		case op.Lookup:
 			res.Lookups++
-		case OpClear:
+		case op.Clear:
 			res.Clears++
-		case OpIterNext:
+		case op.IterNext:
 			res.IterSteps++
 		}
 	}
@@ -91,8 +94,8 @@ func Compare(seed uint64, ops []Op, real []Record) (*SeedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, op := range ops {
-		mrec, err := rh.apply(i, op, &real[i])
+	for i, o := range ops {
+		mrec, err := rh.apply(i, o, &real[i])
 		if err != nil {
 			res.RealHashMismatches++
 			res.detail("real-hash model: %v", err)
@@ -100,7 +103,7 @@ func Compare(seed uint64, ops []Op, real []Record) (*SeedResult, error) {
 		}
 		if d := diffRecords(&real[i], &mrec); len(d) > 0 {
 			res.RealHashMismatches++
-			res.detail("real-hash model, operation %d (%v): %s", i, op, strings.Join(d, "; "))
+			res.detail("real-hash model, operation %d (%v): %s", i, o, strings.Join(d, "; "))
 		}
 	}
 	res.SameSize = rh.sameSize
@@ -111,21 +114,21 @@ func Compare(seed uint64, ops []Op, real []Record) (*SeedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	own := make([]Record, len(ops))
+	own := make([]record.Record, len(ops))
 	realIt, ownIt := newIterChecker(), newIterChecker()
 	ind := &independent{comparable: true}
-	var prevReal, prevOwn MapObs
-	for i, op := range ops {
-		if own[i], err = oh.apply(i, op, nil); err != nil {
+	var prevReal, prevOwn record.Map
+	for i, o := range ops {
+		if own[i], err = oh.apply(i, o, nil); err != nil {
 			return nil, err
 		}
-		ind.step(i, op, &prevReal, &real[i].Map, &prevOwn, &own[i].Map)
+		ind.step(i, o, &prevReal, &real[i].Map, &prevOwn, &own[i].Map)
 		prevReal, prevOwn = real[i].Map, own[i].Map
-		if op.Kind == OpIterStart && real[i].Map.Growing {
+		if o.Kind == op.IterStart && real[i].Map.Growing {
 			res.IterMidGrow++
 		}
-		realIt.step(i, op, &real[i])
-		ownIt.step(i, op, &own[i])
+		realIt.step(i, o, &real[i])
+		ownIt.step(i, o, &own[i])
 	}
 	res.OwnHashMismatches = ind.Mismatches
 	for _, d := range ind.details {

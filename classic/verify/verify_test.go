@@ -3,51 +3,30 @@ package verify
 import (
 	"bytes"
 	"context"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
+	"github.com/mapsafe/mapsafe/internal/srctree"
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
-
-var probe struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
 
 // probeBin builds the gccgo probe once per test binary.
 func probeBin(t *testing.T) string {
 	t.Helper()
 	testenv.Gccgo(t)
-	probe.once.Do(func() {
-		root, err := ModuleRoot(".")
+	return testenv.Build(t, "the gccgo probe", func(dir string) (string, error) {
+		root, err := srctree.Root(context.Background(), "go", ".")
 		if err != nil {
-			probe.err = err
-			return
+			return "", err
 		}
-		probe.dir, probe.err = os.MkdirTemp("", "classic-verify-test-")
-		if probe.err != nil {
-			return
-		}
-		probe.bin, probe.err = BuildProbe(context.Background(), root, probe.dir)
+		return BuildProbe(context.Background(), root, dir)
 	})
-	if probe.err != nil {
-		t.Fatal(probe.err)
-	}
-	return probe.bin
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if probe.dir != "" {
-		os.RemoveAll(probe.dir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 // The model fed with the real hashes agrees with gccgo's map on every
 // figure after every operation; with its own hash, on count, B and the
@@ -87,13 +66,13 @@ func TestAgreesWithGccgo(t *testing.T) {
 // thing at the same operations.
 func TestStaleKeysAfterClearOnGccgo(t *testing.T) {
 	bin := probeBin(t)
-	var ops []Op
+	var ops []op.Op
 	for i := range 26 {
-		ops = append(ops, Op{Kind: OpInsert, Key: i, Val: i})
+		ops = append(ops, op.Op{Kind: op.Insert, Key: i, Val: i})
 	}
-	ops = append(ops, Op{Kind: OpIterStart}, Op{Kind: OpInsert, Key: 100, Val: 100}, Op{Kind: OpClear})
+	ops = append(ops, op.Op{Kind: op.IterStart}, op.Op{Kind: op.Insert, Key: 100, Val: 100}, op.Op{Kind: op.Clear})
 	for range 30 {
-		ops = append(ops, Op{Kind: OpIterNext})
+		ops = append(ops, op.Op{Kind: op.IterNext})
 	}
 	stale := 0
 	for run := 0; run < 5; run++ {
@@ -130,21 +109,21 @@ func TestCompareDetectsDifferences(t *testing.T) {
 	}
 	corrupt := []struct {
 		name string
-		f    func(r *Record)
+		f    func(r *record.Record)
 	}{
-		{"count", func(r *Record) { r.Map.Count++ }},
-		{"noverflow", func(r *Record) { r.Map.Noverflow++ }},
-		{"tophash", func(r *Record) {
+		{"count", func(r *record.Record) { r.Map.Count++ }},
+		{"noverflow", func(r *record.Record) { r.Map.Noverflow++ }},
+		{"tophash", func(r *record.Record) {
 			b := []byte(r.Map.Buckets[0])
 			b[0] ^= 1
 			r.Map.Buckets[0] = string(b)
 		}},
-		{"hash", func(r *Record) { r.Hash ^= 1 << 63 }},
+		{"hash", func(r *record.Record) { r.Hash ^= 1 << 63 }},
 	}
 	for _, c := range corrupt {
-		recs := append([]Record(nil), real...)
+		recs := append([]record.Record(nil), real...)
 		i := 300
-		for ; i < len(recs) && (ops[i].Kind != OpInsert || len(recs[i].Map.Buckets) == 0); i++ {
+		for ; i < len(recs) && (ops[i].Kind != op.Insert || len(recs[i].Map.Buckets) == 0); i++ {
 		}
 		if i == len(recs) {
 			t.Fatal("no insert to corrupt")
@@ -161,19 +140,19 @@ func TestCompareDetectsDifferences(t *testing.T) {
 }
 
 func TestIterCheckerCatchesViolations(t *testing.T) {
-	ops := []Op{{Kind: OpInsert, Key: 1, Val: 1}, {Kind: OpInsert, Key: 2, Val: 2}, {Kind: OpIterStart}, {Kind: OpIterNext}, {Kind: OpIterNext}}
+	ops := []op.Op{{Kind: op.Insert, Key: 1, Val: 1}, {Kind: op.Insert, Key: 2, Val: 2}, {Kind: op.IterStart}, {Kind: op.IterNext}, {Kind: op.IterNext}}
 	for _, c := range []struct {
 		name string
-		recs []Record
+		recs []record.Record
 	}{
-		{"twice", []Record{{}, {}, {Found: true, Key: 1, Val: 1}, {Found: true, Key: 1, Val: 1}, {}}},
-		{"missed", []Record{{}, {}, {Found: true, Key: 1, Val: 1}, {}, {}}},
-		{"stale elem", []Record{{}, {}, {Found: true, Key: 1, Val: 7}, {Found: true, Key: 2, Val: 2}, {}}},
-		{"not in map", []Record{{}, {}, {Found: true, Key: 3, Val: 3}, {}, {}}},
+		{"twice", []record.Record{{}, {}, {Found: true, Key: 1, Val: 1}, {Found: true, Key: 1, Val: 1}, {}}},
+		{"missed", []record.Record{{}, {}, {Found: true, Key: 1, Val: 1}, {}, {}}},
+		{"stale elem", []record.Record{{}, {}, {Found: true, Key: 1, Val: 7}, {Found: true, Key: 2, Val: 2}, {}}},
+		{"not in map", []record.Record{{}, {}, {Found: true, Key: 3, Val: 3}, {}, {}}},
 	} {
 		ic := newIterChecker()
-		for i, op := range ops {
-			ic.step(i, op, &c.recs[i])
+		for i, o := range ops {
+			ic.step(i, o, &c.recs[i])
 		}
 		if len(ic.violations) == 0 {
 			t.Errorf("%s: no violation reported", c.name)
@@ -181,53 +160,20 @@ func TestIterCheckerCatchesViolations(t *testing.T) {
 	}
 }
 
-func TestOpsRoundTrip(t *testing.T) {
-	ops := Generate(7, 3000)
-	var buf bytes.Buffer
-	if err := WriteOps(&buf, ops); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseOps(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(back) != len(ops) {
-		t.Fatalf("%d ops back of %d", len(back), len(ops))
-	}
-	for i := range ops {
-		if back[i] != ops[i] {
-			t.Fatalf("op %d: %v became %v", i, ops[i], back[i])
-		}
-	}
-	if g := Generate(7, 3000); !equalOps(g, ops) {
+// Generate is deterministic: the same seed gives the same operations.
+func TestGenerateDeterministic(t *testing.T) {
+	if a, b := Generate(7, 3000), Generate(7, 3000); !slices.Equal(a, b) {
 		t.Fatal("Generate is not deterministic")
 	}
-	for _, bad := range []string{"x 1", "i 1", "d", "i a 1", "dd 1"} {
-		if _, err := ParseOps(strings.NewReader(bad)); err == nil {
-			t.Errorf("ParseOps(%q): no error", bad)
-		}
-	}
-}
-
-func equalOps(a, b []Op) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // READING.md: inserting into map[int]int under gccgo-12 grows B at the
 // 9th, 14th, 27th, 53rd, 105th ... insert; the model says the same.
 func TestGrowthPointsOnGccgo(t *testing.T) {
 	bin := probeBin(t)
-	var ops []Op
+	var ops []op.Op
 	for i := range 900 {
-		ops = append(ops, Op{Kind: OpInsert, Key: i, Val: i})
+		ops = append(ops, op.Op{Kind: op.Insert, Key: i, Val: i})
 	}
 	real, err := RunProbe(context.Background(), bin, ops)
 	if err != nil {
@@ -254,9 +200,9 @@ func TestGrowthPointsOnGccgo(t *testing.T) {
 // same way in the model and in gccgo.
 func TestSizeHintsOnGccgo(t *testing.T) {
 	bin := probeBin(t)
-	var ops []Op
+	var ops []op.Op
 	for _, h := range []int{0, 8, 9, 13, 14, 26, 27, 104, 105, 1000, 5000} {
-		ops = append(ops, Op{Kind: OpNew, Key: h}, Op{Kind: OpInsert, Key: 1, Val: 1})
+		ops = append(ops, op.Op{Kind: op.Make, Key: h}, op.Op{Kind: op.Insert, Key: 1, Val: 1})
 	}
 	real, err := RunProbe(context.Background(), bin, ops)
 	if err != nil {
@@ -305,21 +251,21 @@ func TestClearStopsRangeOnGc(t *testing.T) {
 // hash-dependent for the rest of that map: not a mismatch, but excluded
 // and counted. A B difference without a postponement is a mismatch.
 func TestIndependentPostponedDoubling(t *testing.T) {
-	ins := Op{Kind: OpInsert, Key: 1}
-	step := func(c *independent, i int, prevR, r, prevO, o MapObs) {
+	ins := op.Op{Kind: op.Insert, Key: 1}
+	step := func(c *independent, i int, prevR, r, prevO, o record.Map) {
 		c.step(i, ins, &prevR, &r, &prevO, &o)
 	}
 	// count 52 at B=3: the 53rd key must double the map. The real map is
 	// in a same-size grow and keeps B=3; the model doubles.
 	c := &independent{comparable: true}
-	step(c, 0, MapObs{Count: 52, B: 3, Growing: true, SameSize: true}, MapObs{Count: 53, B: 3, Growing: true, SameSize: true},
-		MapObs{Count: 52, B: 3}, MapObs{Count: 53, B: 4, Growing: true})
-	step(c, 1, MapObs{Count: 53, B: 3}, MapObs{Count: 54, B: 4, Growing: true}, MapObs{Count: 53, B: 4}, MapObs{Count: 54, B: 4})
+	step(c, 0, record.Map{Count: 52, B: 3, Growing: true, SameSize: true}, record.Map{Count: 53, B: 3, Growing: true, SameSize: true},
+		record.Map{Count: 52, B: 3}, record.Map{Count: 53, B: 4, Growing: true})
+	step(c, 1, record.Map{Count: 53, B: 3}, record.Map{Count: 54, B: 4, Growing: true}, record.Map{Count: 53, B: 4}, record.Map{Count: 54, B: 4})
 	if c.Mismatches != 0 || c.PostponedRe != 1 || c.Excluded != 2 {
 		t.Fatalf("postponed doubling: %d mismatches, %d postponed, %d excluded", c.Mismatches, c.PostponedRe, c.Excluded)
 	}
 	c = &independent{comparable: true}
-	step(c, 0, MapObs{Count: 20, B: 2}, MapObs{Count: 21, B: 2}, MapObs{Count: 20, B: 2}, MapObs{Count: 21, B: 3})
+	step(c, 0, record.Map{Count: 20, B: 2}, record.Map{Count: 21, B: 2}, record.Map{Count: 20, B: 2}, record.Map{Count: 21, B: 3})
 	if c.Mismatches != 1 {
 		t.Fatalf("B differs without a postponement: %d mismatches", c.Mismatches)
 	}

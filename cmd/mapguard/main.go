@@ -9,6 +9,7 @@
 //	mapguard [-strict] [-v] build|test|run|install [go flags] [packages]
 //	mapguard overlay   # print the overlay JSON path, for go build -overlay=...
 //	mapguard check     # list what the patch changes in this toolchain
+//	mapguard clean     # remove mapguard's cache
 //
 // See docs/mapguard.md.
 package main

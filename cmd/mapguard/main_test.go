@@ -20,28 +20,19 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
-var mapguardBin string
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "mapguard-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	mapguardBin = filepath.Join(dir, "mapguard")
-	if out, err := exec.Command("go", "build", "-o", mapguardBin, ".").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building mapguard: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+// mapguard returns the mapguard command, built once per test binary.
+func mapguard(t *testing.T) string {
+	t.Helper()
+	return testenv.GoBuild(t, ".")
 }
 
 // toolchains are the Go versions mapguard supports; the second comes from
@@ -201,7 +192,7 @@ func TestCrashReports(t *testing.T) {
 		t.Run(tcName, func(t *testing.T) {
 			t.Parallel()
 			env := toolchainEnv(t, tcName)
-			guard := build(t, dir, env, mapguardBin)
+			guard := build(t, dir, env, mapguard(t))
 			stock := build(t, dir, env, "go")
 			quirk := 0
 			for _, c := range crashCases {
@@ -238,7 +229,7 @@ func TestCrashReportsArm64(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := sites(t, filepath.Join(dir, "main.go"))
-	guard := build(t, dir, []string{"GOARCH=arm64"}, mapguardBin)
+	guard := build(t, dir, []string{"GOARCH=arm64"}, mapguard(t))
 	for _, c := range crashCases {
 		t.Run(c.race, func(t *testing.T) {
 			out, code := run(t, 2*time.Minute, dir, nil, qemu, guard, c.race)
@@ -274,7 +265,7 @@ func matchesSite(r report, lines map[string]int, names []string, file string) bo
 // iterator; mapguard must say iteration every time.
 func TestIterationQuirk(t *testing.T) {
 	dir, _ := filepath.Abs("../../guard/testdata/racer")
-	guard := build(t, dir, nil, mapguardBin)
+	guard := build(t, dir, nil, mapguard(t))
 	stock := build(t, dir, nil, "go")
 	count := func(exe string) map[string]int {
 		got := map[string]int{}
@@ -303,10 +294,10 @@ func TestStrict(t *testing.T) {
 	lines := sites(t, filepath.Join(dir, "main.go"))
 	// mapguard -strict build: the flag goes before the verb.
 	exe := filepath.Join(t.TempDir(), "strict")
-	if out, code := run(t, 10*time.Minute, dir, nil, mapguardBin, "-strict", "build", "-o", exe, "."); code != 0 {
+	if out, code := run(t, 10*time.Minute, dir, nil, mapguard(t), "-strict", "build", "-o", exe, "."); code != 0 {
 		t.Fatalf("mapguard -strict build: %d\n%s", code, out)
 	}
-	guard := build(t, dir, nil, mapguardBin)
+	guard := build(t, dir, nil, mapguard(t))
 	stock := build(t, dir, nil, "go")
 	for race, site := range map[string]string{"strict-gap": "gapWriter", "strict-sync": "syncWriter"} {
 		out, code := run(t, time.Minute, dir, nil, exe, race)
@@ -348,7 +339,7 @@ func TestBuildFlags(t *testing.T) {
 	userOverlay := filepath.Join(tmp, "user.json")
 	os.WriteFile(userOverlay, []byte(fmt.Sprintf(`{"Replace": {%q: %q}}`, filepath.Join(dir, "note.go"), note)), 0o644)
 	env := []string{"GOFLAGS=-trimpath -overlay=" + userOverlay, "CGO_ENABLED=1"}
-	exe := build(t, dir, env, mapguardBin, "-race")
+	exe := build(t, dir, env, mapguard(t), "-race")
 	out, code := run(t, 2*time.Minute, dir, nil, exe)
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s", code, out)
@@ -368,13 +359,116 @@ func TestBuildFlags(t *testing.T) {
 func TestCover(t *testing.T) {
 	dir, _ := filepath.Abs("../../guard/testdata/racer")
 	lines := sites(t, filepath.Join(dir, "main.go"))
-	exe := build(t, dir, nil, mapguardBin, "-cover")
+	exe := build(t, dir, nil, mapguard(t), "-cover")
 	out, code := run(t, time.Minute, dir, []string{"GOCOVERDIR=" + t.TempDir()}, exe, "readwrite")
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s", code, out)
 	}
 	if r := parseReport(t, out); !matchesSite(r, lines, []string{"writeA"}, "main.go") {
 		t.Errorf("report names %s at %s:%d\n%s", r.fn, r.file, r.line, out)
+	}
+}
+
+// TestOverlayCommand builds the racer as a script that runs go itself does,
+// through mapguard overlay, on each toolchain, and runs a race with the
+// binary: it must report. The installed toolchain takes
+// go build -overlay=$(mapguard overlay). go1.27.3 lives in the module cache,
+// where the go command refuses every replacement an overlay makes (go build
+// would exit 0 with the stock runtime if the overlay named other paths), so
+// mapguard overlay must refuse, create nothing, and name the command to run
+// instead; the binary that command builds must report.
+func TestOverlayCommand(t *testing.T) {
+	dir, err := filepath.Abs("../../guard/testdata/racer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := sites(t, filepath.Join(dir, "main.go"))
+	race := crashCases[2] // readwrite
+	for _, tcName := range toolchains {
+		t.Run(tcName, func(t *testing.T) {
+			env := toolchainEnv(t, tcName)
+			out, _ := run(t, time.Minute, dir, env, "go", "env", "GOROOT", "GOMODCACHE")
+			f := strings.Fields(out)
+			inModCache := len(f) == 2 && strings.HasPrefix(f[0], f[1]+string(filepath.Separator))
+			cache := t.TempDir()
+			cmd := exec.Command(mapguard(t), "overlay")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), append(env, "MAPGUARD_CACHE="+cache)...)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+
+			var exe string
+			if !inModCache {
+				if err != nil {
+					t.Fatalf("mapguard overlay: %v\n%s", err, stderr.String())
+				}
+				exe = build(t, dir, env, "go", "-overlay="+strings.TrimSpace(stdout.String()))
+			} else {
+				m := regexp.MustCompile(`; run (GOTOOLCHAIN=\S+ )?mapguard build \(or test, run, install\) instead`).FindStringSubmatch(stderr.String())
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || m == nil || stdout.Len() != 0 {
+					t.Fatalf("mapguard overlay of a toolchain in the module cache: %v, want exit 1 and the command to run instead\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+				}
+				if ents, _ := os.ReadDir(cache); len(ents) != 0 {
+					t.Errorf("the refusal left %d entries in the cache", len(ents))
+				}
+				t.Logf("mapguard overlay: %s", strings.TrimSpace(stderr.String()))
+				suggested := env
+				if m[1] != "" {
+					suggested = []string{strings.TrimSpace(m[1])}
+				}
+				exe = build(t, dir, suggested, mapguard(t))
+			}
+			out, code := run(t, time.Minute, dir, nil, exe, race.race)
+			checkGuardReport(t, out, code, race, lines, filepath.Join(dir, "main.go"))
+		})
+	}
+}
+
+// TestRunClosedPipe: with its output a pipe that the reader closes after
+// one line (mapguard run prog 2>&1 | head -1), mapguard run ends with the
+// status go run ends with, as a shell reports it: go run dies of SIGPIPE
+// writing "signal: broken pipe" to the pipe, 141.
+func TestRunClosedPipe(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"go.mod":  "module chatty\n\ngo 1.26\n",
+		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := 0; ; i++ {\n\t\tfmt.Println(\"line\", i)\n\t}\n}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// status runs the command with its output into a pipe that is closed
+	// after the first line, and returns the status a shell would show.
+	status := func(name string, args ...string) int {
+		t.Helper()
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		cmd.Stdout, cmd.Stderr = w, w
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		line, err := bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		werr := cmd.Wait()
+		if err != nil || line != "line 0\n" {
+			t.Fatalf("%s %s: first line %q, %v (%v)", name, strings.Join(args, " "), line, err, werr)
+		}
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal())
+		}
+		return cmd.ProcessState.ExitCode()
+	}
+	goRun := status("go", "run", ".")
+	guardRun := status(mapguard(t), "run", ".")
+	if goRun != 141 || guardRun != goRun {
+		t.Errorf("exit statuses with a closed pipe: go run %d, mapguard run %d; want 141 for both", goRun, guardRun)
 	}
 }
 
@@ -421,7 +515,7 @@ func distMapTests(t *testing.T, name string, env, args, skip []string) {
 	pattern := "^(" + strings.Join(append(append([]string{}, mapsTests...), runtimeTests...), "|") + ")$"
 	all := append([]string{"test", "-count=1", "-short", "-vet=off", "-v"}, args...)
 	all = append(all, "-run", pattern, "internal/runtime/maps", "runtime")
-	out, code := run(t, 15*time.Minute, t.TempDir(), env, mapguardBin, all...)
+	out, code := run(t, 15*time.Minute, t.TempDir(), env, mapguard(t), all...)
 	if code != 0 {
 		t.Fatalf("mapguard test: exit %d\n%s", code, tail(out, 60))
 	}

@@ -144,12 +144,12 @@ func TestReportChain(t *testing.T) {
 	}
 	for _, tcName := range toolchains {
 		t.Run(tcName, func(t *testing.T) {
-			check(t, build(t, dir, toolchainEnv(t, tcName), mapguardBin), "")
+			check(t, build(t, dir, toolchainEnv(t, tcName), mapguard(t)), "")
 		})
 	}
 	t.Run("arm64", func(t *testing.T) {
 		qemu := testenv.QemuAarch64(t)
-		check(t, build(t, dir, []string{"GOARCH=arm64"}, mapguardBin), qemu)
+		check(t, build(t, dir, []string{"GOARCH=arm64"}, mapguard(t)), qemu)
 	})
 }
 
@@ -173,7 +173,7 @@ func TestSessionServer(t *testing.T) {
 			lines[name] = line
 		}
 	}
-	exe := build(t, dir, nil, mapguardBin)
+	exe := build(t, dir, nil, mapguard(t))
 	const iterWrite = "concurrent map iteration and map write"
 	login := []string{"main.(*SessionCache).Put@Put", "main.(*server).login@login", "net/http.HandlerFunc.ServeHTTP"}
 	expire := []string{"main.(*SessionCache).Expire@Expire", "main.(*server).expireLoop@expireLoop"}
@@ -248,7 +248,7 @@ func TestDocExample(t *testing.T) {
 	}
 	example := doc[start : start+end]
 
-	exe := build(t, dir, nil, mapguardBin)
+	exe := build(t, dir, nil, mapguard(t))
 	var outs []string
 	for range 10 {
 		out, code := run(t, time.Minute, dir, nil, exe, "readwrite")

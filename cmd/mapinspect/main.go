@@ -47,7 +47,7 @@ func run(env cli.Env) error {
 	if err := c.Check(); err != nil {
 		return cli.Usagef("%v", err)
 	}
-	return mapinspect.Run(c, env.Stdout)
+	return mapinspect.Run(c, env.Stdout, env.Stderr)
 }
 
 func usage(w io.Writer, fs *flag.FlagSet) {

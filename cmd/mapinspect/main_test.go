@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
@@ -149,36 +147,12 @@ func TestScriptGccgo(t *testing.T) {
 	}
 }
 
-// The gccgo build is made once per test binary; TestMain removes it.
-var gccgo struct {
-	once     sync.Once
-	dir, bin string
-	err      error
-	out      []byte
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if gccgo.dir != "" {
-		os.RemoveAll(gccgo.dir)
-	}
-	os.Exit(code)
-}
-
+// gccgoBuild returns mapinspect built by gccgo, once per test binary.
 func gccgoBuild(t *testing.T) string {
 	t.Helper()
-	testenv.Gccgo(t)
-	gccgo.once.Do(func() {
-		if gccgo.dir, gccgo.err = os.MkdirTemp("", "mapinspect-gccgo-"); gccgo.err != nil {
-			return
-		}
-		gccgo.bin = filepath.Join(gccgo.dir, "mapinspect")
-		gccgo.out, gccgo.err = exec.Command("go", "build", "-compiler=gccgo", "-o", gccgo.bin, ".").CombinedOutput()
-	})
-	if gccgo.err != nil {
-		t.Fatalf("go build -compiler=gccgo: %v\n%s", gccgo.err, gccgo.out)
-	}
-	return gccgo.bin
+	return testenv.GoBuild(t, ".", "-compiler=gccgo")
 }
 
 // TestJSONBothCompilers checks the JSON fields the issue promises, from

@@ -59,6 +59,10 @@ func TestReproBadInput(t *testing.T) {
 		{[]string{"repro", "writes", "-keys", "float"}, `keys "float"`},
 		{[]string{"repro", "writes", "extra"}, `unexpected argument "extra"`},
 		{[]string{"repro", "writes", "-nosuchflag"}, "flag provided but not defined"},
+		{[]string{"repro", "writes", "-size", "3"}, "key size 3: want 8 to 1048576 bytes"},
+		{[]string{"repro", "writes", "-size", "0"}, "key size 0: want 8 to 1048576 bytes"},
+		{[]string{"repro", "-timeout", "0", "writes"}, "timeout 0s: want a positive duration"},
+		{[]string{"repro", "writes", "-timeout", "-1s"}, "timeout -1s: want a positive duration"},
 	} {
 		_, stderr, code := runMaplab(tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.want) {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mapsafe/mapsafe/guard/internal/fakegoroot"
 	"github.com/mapsafe/mapsafe/guard/overlay"
 	"github.com/mapsafe/mapsafe/internal/cli"
 )
@@ -24,13 +26,17 @@ func TestParseGoArgs(t *testing.T) {
 	}{
 		{"build", []string{"-o", "x", "."}, []string{"-overlay=OV", "-o", "x", "."}, "", ""},
 		{"build", []string{"-C", "dir", "-race", "./..."}, []string{"-C", "dir", "-overlay=OV", "-race", "./..."}, "", ""},
+		{"build", []string{"-C=dir", "-v", "."}, []string{"-C", "dir", "-overlay=OV", "-v", "."}, "", ""},
 		{"build", []string{"-overlay", "mine.json", "-trimpath", "."}, []string{"-overlay=OV", "-trimpath", "."}, "mine.json", ""},
 		{"build", []string{"-o", "out", "-overlay=mine.json", "."}, []string{"-overlay=OV", "-o", "out", "."}, "mine.json", ""},
 		{"build", []string{"-compiler", "gccgo", "."}, []string{"-overlay=OV", "-compiler", "gccgo", "."}, "", "gccgo"},
+		{"build", []string{"--compiler=gc", "."}, []string{"-overlay=OV", "--compiler=gc", "."}, "", "gc"},
 		// run: arguments after the package are the program's.
-		{"run", []string{".", "-overlay", "x"}, []string{"-overlay=OV", ".", "-overlay", "x"}, "", ""},
+		{"run", []string{".", "-overlay", "x", "-strict"}, []string{"-overlay=OV", ".", "-overlay", "x", "-strict"}, "", ""},
 		// test: flags may follow packages; -args ends them.
-		{"test", []string{"./...", "-run", "X", "-overlay=o.json", "-args", "-overlay=p"}, []string{"-overlay=OV", "./...", "-run", "X", "-args", "-overlay=p"}, "o.json", ""},
+		{"test", []string{"./...", "-run", "X", "-overlay=o.json", "-args", "-overlay=p", "-strict"}, []string{"-overlay=OV", "./...", "-run", "X", "-args", "-overlay=p", "-strict"}, "o.json", ""},
+		{"test", []string{"-test.count", "2", "."}, []string{"-overlay=OV", "-test.count", "2", "."}, "", ""},
+		{"overlay", []string{"-C", "dir", "-overlay", "mine.json"}, []string{"-C", "dir", "-overlay=OV"}, "mine.json", ""},
 	} {
 		inv, err := parseGoArgs(tc.verb, tc.args)
 		if err != nil {
@@ -44,10 +50,80 @@ func TestParseGoArgs(t *testing.T) {
 			t.Errorf("%s %v: overlay %q compiler %q", tc.verb, tc.args, inv.overlay, inv.compiler)
 		}
 	}
-	for _, bad := range [][]string{{"-race", "-C", "dir"}, {"-o"}} {
-		if _, err := parseGoArgs("build", bad); err == nil {
-			t.Errorf("parseGoArgs(%q) accepted", bad)
+	for _, bad := range []struct {
+		verb string
+		args []string
+		want string
+	}{
+		{"build", []string{"-race", "-C", "dir"}, "-C must be the first go flag"},
+		{"build", []string{"-o"}, "flag -o needs a value"},
+		{"build", []string{"-strict", "."}, "-strict after the command is not a go flag: mapguard's flags go before it (mapguard -strict build ...)"},
+		{"install", []string{"--strict=true", "."}, "(mapguard -strict install ...)"},
+		{"test", []string{".", "-strict"}, "to pass -strict to the test binary, put it after -args"},
+		{"overlay", []string{"./..."}, "mapguard overlay takes no packages"},
+		{"overlay", []string{"-tags", "x"}, "mapguard overlay takes only -C dir and -overlay file, not -tags"},
+	} {
+		if _, err := parseGoArgs(bad.verb, bad.args); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("parseGoArgs(%s %q): %v, want %q", bad.verb, bad.args, err, bad.want)
 		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		opt  options
+		rest []string
+	}{
+		{[]string{"build", "-v", "."}, options{}, []string{"build", "-v", "."}},
+		{[]string{"-strict", "-v", "test"}, options{strict: true, strictSet: true, verbose: true}, []string{"test"}},
+		{[]string{"--strict=false", "run", "."}, options{strictSet: true}, []string{"run", "."}},
+		{[]string{"-v=1", "--", "-weird"}, options{verbose: true}, []string{"-weird"}},
+	} {
+		opt, rest, err := parseFlags(tc.args)
+		if err != nil || opt != tc.opt || !reflect.DeepEqual(rest, tc.rest) {
+			t.Errorf("parseFlags(%q) = %+v, %q, %v; want %+v, %q", tc.args, opt, rest, err, tc.opt, tc.rest)
+		}
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-x", "build", "."}, "flag provided but not defined: -x (mapguard's own flags, before the command, are -strict and -v; go's flags go after the command: mapguard build -x ...)"},
+		{[]string{"-race", "test", "./..."}, "go's flags go after the command: mapguard test -race ..."},
+		{[]string{"-strict=maybe", "build"}, `invalid value "maybe" for -strict`},
+	} {
+		if _, _, err := parseFlags(bad.args); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("parseFlags(%q): %v, want %q", bad.args, err, bad.want)
+		}
+	}
+	if _, _, err := parseFlags([]string{"-h"}); err != errHelp {
+		t.Errorf("parseFlags(-h): %v", err)
+	}
+}
+
+// MAPGUARD_STRICT takes what strconv.ParseBool takes, and nothing else.
+func TestStrictFromEnv(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "1": true, "true": true, "TRUE": true, "t": true, "0": false, "false": false, "F": false} {
+		t.Setenv("MAPGUARD_STRICT", v)
+		if got, err := strictFromEnv(); err != nil || got != want {
+			t.Errorf("MAPGUARD_STRICT=%q: %v, %v; want %v", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"yes", "on", "2", " 1"} {
+		t.Setenv("MAPGUARD_STRICT", v)
+		if _, err := strictFromEnv(); err == nil || !strings.Contains(err.Error(), "is not a boolean") {
+			t.Errorf("MAPGUARD_STRICT=%q: %v, want a refusal", v, err)
+		}
+	}
+	// Through Run: a usage error before anything is prepared.
+	t.Setenv("MAPGUARD_CACHE", filepath.Join(t.TempDir(), "cache"))
+	t.Setenv("MAPGUARD_STRICT", "yes")
+	if _, _, err := run("overlay"); code(err) != 2 || !strings.Contains(err.Error(), `MAPGUARD_STRICT="yes" is not a boolean`) {
+		t.Errorf("MAPGUARD_STRICT=yes mapguard overlay: %v", err)
+	}
+	if out, _, err := run("-strict=false", "overlay"); err != nil || !strings.Contains(out, "-default-") {
+		t.Errorf("-strict=false overrides MAPGUARD_STRICT: %v, %s", err, out)
 	}
 }
 
@@ -76,17 +152,29 @@ func code(err error) int {
 }
 
 func TestUsage(t *testing.T) {
-	if _, stderr, err := run("vet", "."); code(err) != 2 || !strings.Contains(err.Error(), `unknown command "vet"`) || !strings.Contains(stderr, "usage: mapguard") {
-		t.Errorf("mapguard vet: %v\n%s", err, stderr)
+	_, _, err := run("vet", ".")
+	if code(err) != 2 || !strings.Contains(err.Error(), `unknown command "vet"`) {
+		t.Errorf("mapguard vet: %v", err)
+	}
+	for _, verb := range []string{"build", "test", "run", "install", "overlay", "check", "clean", "help"} {
+		if err == nil || !strings.Contains(err.Error(), " "+verb) {
+			t.Errorf("the unknown-command message does not list %s: %v", verb, err)
+		}
 	}
 	if _, _, err := run(); code(err) != 2 {
 		t.Errorf("mapguard: %v", err)
 	}
-	if _, _, err := run("-nope", "build"); code(err) != 2 {
+	if _, _, err := run("-nope", "build"); code(err) != 2 || !strings.Contains(err.Error(), "mapguard build -nope") {
 		t.Errorf("mapguard -nope: %v", err)
+	}
+	if _, _, err := run("build", "-strict", "."); code(err) != 2 || !strings.Contains(err.Error(), "mapguard -strict build") {
+		t.Errorf("mapguard build -strict: %v", err)
 	}
 	if out, _, err := run("help"); err != nil || !strings.Contains(out, "-strict") {
 		t.Errorf("mapguard help: %v\n%s", err, out)
+	}
+	if _, _, err := run("check", "extra"); code(err) != 2 || !strings.Contains(err.Error(), "mapguard check takes no arguments") {
+		t.Errorf("mapguard check extra: %v", err)
 	}
 }
 
@@ -116,30 +204,84 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestRefusalBuildsNothing points the go command at a GOROOT whose map code
-// mapguard does not know: mapguard exits 1 with an error naming the Go
-// version and the anchor, creates no cache, and never runs the build.
-func TestRefusalBuildsNothing(t *testing.T) {
-	fake := t.TempDir()
-	for _, d := range []string{"src/runtime", "src/internal/runtime/maps"} {
-		if err := os.MkdirAll(filepath.Join(fake, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
+// installed returns GOROOT and GOVERSION of the installed go command.
+func installed(t *testing.T) (string, string) {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOROOT", "GOVERSION").Output()
+	if err != nil {
+		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(fake, "src/internal/runtime/maps/map.go"), []byte("package maps\n\ntype Map struct{ used uint64 }\n"), 0o644)
-	t.Setenv("GOROOT", fake)
-	cache := filepath.Join(t.TempDir(), "cache")
-	t.Setenv("MAPGUARD_CACHE", cache)
-	exe := filepath.Join(t.TempDir(), "prog")
-	_, _, err := run("build", "-o", exe, ".")
-	if code(err) != 1 || !strings.Contains(err.Error(), "go1.") || !strings.Contains(err.Error(), "anchor: type Map struct { ... writing uint8 ... }") ||
-		!strings.Contains(err.Error(), "builds nothing") {
-		t.Fatalf("mapguard build with an unknown runtime: %v", err)
+	f := strings.Fields(string(out))
+	return f[0], f[1]
+}
+
+// TestRefusalsBuildNothing points the go command (GOROOT, and GOMODCACHE
+// for a toolchain in the module cache) at copies of the installed source
+// that mapguard must refuse: a release it does not support, found up front
+// from GOROOT/VERSION although its source is the supported one's, and a
+// supported release whose runtime changed, found by the anchors. Each
+// command exits 1 with an error that says why, creates no cache (no mirror
+// either), and builds nothing. So does mapguard overlay for a toolchain in
+// the module cache, which no overlay can patch.
+func TestRefusalsBuildNothing(t *testing.T) {
+	real, version := installed(t)
+	retyped := map[string]func(string) string{
+		"src/internal/runtime/maps/map.go": func(s string) string { return strings.Replace(s, "\twriting uint8\n", "\twriting uint16\n", 1) },
 	}
-	for _, p := range []string{exe, cache} {
-		if _, err := os.Stat(p); !os.IsNotExist(err) {
-			t.Errorf("%s exists after a refusal", p)
-		}
+	anchor := version + ": "
+	for _, tc := range []struct {
+		name  string
+		make  func(t *testing.T) (goroot, modcache string)
+		verbs []string
+		want  []string
+	}{
+		{"go1.25.0 in the module cache", func(t *testing.T) (string, string) {
+			return fakegoroot.InModCache(t, real, "go1.25.0", nil)
+		}, []string{"build", "overlay", "check"}, []string{"mapguard supports Go 1.26 and 1.27; this is go1.25.0"}},
+		{"go1.23.0", func(t *testing.T) (string, string) {
+			return fakegoroot.Make(t, t.TempDir(), real, "go1.23.0", nil), ""
+		}, []string{"build", "check"}, []string{"mapguard supports Go 1.26 and 1.27; this is go1.23.0"}},
+		{"changed runtime", func(t *testing.T) (string, string) {
+			return fakegoroot.Make(t, t.TempDir(), real, version, retyped), ""
+		}, []string{"build", "overlay", "check"}, []string{anchor, "anchor: type Map struct { ... writing uint8 ... }", "builds nothing"}},
+		{"changed runtime in the module cache", func(t *testing.T) (string, string) {
+			return fakegoroot.InModCache(t, real, version, retyped)
+		}, []string{"build", "test"}, []string{anchor, "builds nothing"}},
+		{"overlay of a toolchain in the module cache", func(t *testing.T) (string, string) {
+			return fakegoroot.InModCache(t, real, version, nil)
+		}, []string{"overlay"}, []string{"is in the module cache", "no overlay can patch it; run GOTOOLCHAIN=local mapguard build (or test, run, install) instead"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			goroot, modcache := tc.make(t)
+			t.Setenv("GOROOT", goroot)
+			t.Setenv("GOTOOLCHAIN", "local")
+			if modcache != "" {
+				t.Setenv("GOMODCACHE", modcache)
+			}
+			cache := filepath.Join(t.TempDir(), "cache")
+			t.Setenv("MAPGUARD_CACHE", cache)
+			for _, verb := range tc.verbs {
+				exe := filepath.Join(t.TempDir(), "prog")
+				args := []string{verb}
+				if verb == "build" {
+					args = append(args, "-o", exe, ".")
+				}
+				_, _, err := run(args...)
+				if code(err) != 1 {
+					t.Fatalf("mapguard %s: %v, want exit 1", verb, err)
+				}
+				for _, want := range tc.want {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("mapguard %s: %v\nwant %q", verb, err, want)
+					}
+				}
+				for _, p := range []string{exe, cache} {
+					if _, err := os.Stat(p); !os.IsNotExist(err) {
+						t.Errorf("mapguard %s: %s exists after a refusal", verb, p)
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -179,10 +321,39 @@ func TestCacheTrimAndClean(t *testing.T) {
 	if _, _, err := run("clean", "extra"); code(err) != 2 {
 		t.Errorf("mapguard clean extra: %v, want a usage error", err)
 	}
-	if out, _, err := run("clean"); err != nil || !strings.Contains(out, "removed "+root) {
+	if out, _, err := run("clean"); err != nil || out != "removed "+root+"\n" {
 		t.Fatalf("mapguard clean: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(root); err == nil {
 		t.Errorf("%s survived mapguard clean", root)
+	}
+	if out, _, err := run("clean"); err != nil || out != "no cache at "+root+": nothing to remove\n" {
+		t.Errorf("mapguard clean without a cache: %v\n%s", err, out)
+	}
+}
+
+// A go command killed by a signal makes mapguard exit as a shell reports
+// it: 128+n (141 for SIGPIPE), not 255.
+func TestChildExit(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		want   int
+	}{
+		{"exit 0", 0},
+		{"exit 3", 3},
+		{"kill -PIPE $$", 141},
+		{"kill -TERM $$", 143},
+	} {
+		err := exec.Command("sh", "-c", tc.script).Run()
+		var ee *exec.ExitError
+		got := 0
+		if errors.As(err, &ee) {
+			got = code(childExit(ee.ProcessState))
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("sh -c %q: mapguard would exit %d, want %d", tc.script, got, tc.want)
+		}
 	}
 }

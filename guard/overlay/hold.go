@@ -17,17 +17,17 @@ import (
 // system has no flock (see hold_other.go), nothing is locked and that race
 // remains.
 
-// ErrGone reports that an entry was removed, by a trim or a clean, before
-// the run could hold it; the run prepares it again.
-var ErrGone = errors.New("the cache entry was removed")
+// errGone reports that an entry was removed, by a trim or a clean, before
+// the run could hold it; the run prepares it again (Session.hold).
+var errGone = errors.New("the cache entry was removed")
 
-// Hold takes a shared lock on the entry dir, waiting while a trim holds it,
-// and returns the function that releases it. It returns ErrGone if dir is
+// hold takes a shared lock on the entry dir, waiting while a trim holds it,
+// and returns the function that releases it. It returns errGone if dir is
 // no longer the directory it opened: a trim removed it meanwhile.
-func Hold(dir string) (release func(), err error) {
+func hold(dir string) (release func(), err error) {
 	f, err := os.Open(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, ErrGone
+		return nil, errGone
 	}
 	if err != nil {
 		return nil, fmt.Errorf("holding the mapguard cache entry %s: %v", dir, err)
@@ -35,7 +35,7 @@ func Hold(dir string) (release func(), err error) {
 	return holdOpen(f, dir)
 }
 
-// holdOpen is Hold once dir is open as f; it closes f unless it returns
+// holdOpen is hold once dir is open as f; it closes f unless it returns
 // the release function.
 func holdOpen(f *os.File, dir string) (release func(), err error) {
 	if err := lockShared(f); err != nil {
@@ -46,7 +46,7 @@ func holdOpen(f *os.File, dir string) (release func(), err error) {
 	now, err2 := os.Stat(dir)
 	if err1 != nil || err2 != nil || !os.SameFile(held, now) {
 		f.Close()
-		return nil, ErrGone
+		return nil, errGone
 	}
 	return func() { f.Close() }, nil
 }

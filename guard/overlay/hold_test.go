@@ -18,11 +18,11 @@ func TestTrimSkipsHeldEntry(t *testing.T) {
 	now := time.Now()
 	held := mkEntry(t, root, "go1.26.8-linux_amd64-p4-default-aaaaaaaaaaaa", now, TrimAge+time.Hour)
 	free := mkEntry(t, root, "go1.26.8-linux_amd64-p4-strict-bbbbbbbbbbbb", now, TrimAge+time.Hour)
-	release, err := Hold(held)
+	release, err := hold(held)
 	if err != nil {
 		t.Fatal(err)
 	}
-	removed, err := Trim(root, now)
+	removed, err := trim(root, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestTrimSkipsHeldEntry(t *testing.T) {
 
 	release()
 	later := now.Add(trimInterval + time.Minute)
-	removed, err = Trim(root, later)
+	removed, err = trim(root, later)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +50,13 @@ func TestTrimSkipsHeldEntry(t *testing.T) {
 	}
 }
 
-// Hold reports ErrGone for an entry that no longer exists, and for one
+// Hold reports errGone for an entry that no longer exists, and for one
 // that a trim moved aside while Hold waited for its lock (another run has
 // published it again meanwhile): the run must prepare it again.
 func TestHoldGone(t *testing.T) {
 	root := t.TempDir()
-	if _, err := Hold(filepath.Join(root, "missing")); !errors.Is(err, ErrGone) {
-		t.Errorf("Hold of a missing entry: %v, want ErrGone", err)
+	if _, err := hold(filepath.Join(root, "missing")); !errors.Is(err, errGone) {
+		t.Errorf("Hold of a missing entry: %v, want errGone", err)
 	}
 
 	dir := mkEntry(t, root, "entry", time.Now(), TrimAge+time.Hour)
@@ -86,10 +86,10 @@ func TestHoldGone(t *testing.T) {
 	}
 	mkEntry(t, root, "entry", time.Now(), 0)
 	trim.Close()
-	if err := <-held; !errors.Is(err, ErrGone) {
-		t.Errorf("Hold of an entry moved aside while it waited: %v, want ErrGone", err)
+	if err := <-held; !errors.Is(err, errGone) {
+		t.Errorf("Hold of an entry moved aside while it waited: %v, want errGone", err)
 	}
-	release, err := Hold(dir)
+	release, err := hold(dir)
 	if err != nil {
 		t.Fatalf("Hold of the new entry: %v", err)
 	}
@@ -101,7 +101,7 @@ func TestTryRemoveDoesNotWait(t *testing.T) {
 	root := t.TempDir()
 	now := time.Now()
 	dir := mkEntry(t, root, "entry", now, TrimAge+time.Hour)
-	release, err := Hold(dir)
+	release, err := hold(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

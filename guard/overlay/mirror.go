@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 )
 
 // The go command refuses an overlay that replaces files beneath GOMODCACHE
@@ -19,10 +21,12 @@ import (
 // toolchain mapguard builds with a mirror of its GOROOT made of hard links
 // (copies where a link is impossible), in the mapguard cache, and runs the
 // mirror's own go command with GOROOT pointing at it. The mirror is never
-// written after it is made; the overlay still carries every change.
+// written after it is made; the overlay still carries every change. (An
+// overlay for a go command mapguard does not run, mapguard overlay's, cannot
+// help such a toolchain: Open refuses it, see Config.External.)
 
-// BeneathModCache reports whether goroot lies inside gomodcache.
-func BeneathModCache(goroot, gomodcache string) bool {
+// beneathModCache reports whether goroot lies inside gomodcache.
+func beneathModCache(goroot, gomodcache string) bool {
 	if gomodcache == "" {
 		return false
 	}
@@ -30,19 +34,23 @@ func BeneathModCache(goroot, gomodcache string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// Mirror returns a mirror of goroot under root, making it if needed. It is
-// safe for concurrent runs in the same way as Prepare.
-func Mirror(root, goroot, goversion string) (string, error) {
-	h := sha256.Sum256([]byte(goroot + "\n" + goversion))
-	name := "goroot-" + safeName(goversion) + "-" + hex.EncodeToString(h[:])[:12]
-	dir := filepath.Join(root, name)
+// mirrorDir returns the directory under root that mirrors tc's GOROOT.
+func mirrorDir(root string, tc toolchain.Toolchain) string {
+	h := sha256.Sum256([]byte(tc.GOROOT + "\n" + tc.GoVersion))
+	return filepath.Join(root, "goroot-"+safeName(tc.GoVersion)+"-"+hex.EncodeToString(h[:])[:12])
+}
+
+// mirror makes dir, under root, a mirror of goroot unless it is one
+// already, and returns dir. It is safe for concurrent runs in the same way
+// as prepare.
+func mirror(root, goroot, dir string) (string, error) {
 	if _, err := os.Stat(filepath.Join(dir, "bin", "go")); err == nil {
 		return dir, nil
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("creating the mapguard cache: %v", err)
 	}
-	tmp, err := os.MkdirTemp(root, ".tmp-"+name+"-")
+	tmp, err := os.MkdirTemp(root, ".tmp-"+filepath.Base(dir)+"-")
 	if err != nil {
 		return "", fmt.Errorf("creating the mapguard cache: %v", err)
 	}
@@ -73,7 +81,7 @@ func Mirror(root, goroot, goversion string) (string, error) {
 		}
 	})
 	if err != nil {
-		return "", fmt.Errorf("mirroring %s (%s) outside the module cache: %v", goroot, goversion, err)
+		return "", fmt.Errorf("mirroring %s outside the module cache: %v", goroot, err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		if _, statErr := os.Stat(filepath.Join(dir, "bin", "go")); statErr == nil {

@@ -1,16 +1,36 @@
-// Package overlay keeps mapguard's generated runtime files in the user cache
-// directory and writes the JSON file that go build -overlay reads.
+// Package overlay gives the go command what it needs to build against
+// mapguard's patched map runtime: the JSON file that go build -overlay reads,
+// the go command to run and its environment. It keeps the generated runtime
+// files in a cache in the user cache directory.
 //
-// Layout, one directory per toolchain, patch version and mode:
+// # A session
 //
-//	<cache>/mapguard/go1.26.8-linux_amd64-p1-default-<key>/
+// mapguard asks for all of it with one call, Open, and gives it back with
+// Close when the go command has exited:
+//
+//	Open     check the toolchain (guard/toolchain): refuse before touching anything
+//	         prepare the cache entry for the toolchain, patch version and mode
+//	             (generating it checks every anchor: a refusal leaves nothing behind)
+//	         hold it (hold.go); prepare it again if a trim removed it meanwhile
+//	         for a toolchain in the module cache: mirror its GOROOT, hold the mirror
+//	         mark what the session uses, and trim what no run has used (trim.go)
+//	         merge the user's -overlay file, if any, with mapguard's
+//	Close    release the holds, remove the merged file
+//
+// # The cache
+//
+// One directory per toolchain, patch version and mode:
+//
+//	<cache>/mapguard/go1.26.8-linux_amd64-p4-default-<key>/
 //	    overlay.json                      {"Replace": {GOROOT file: cached file}}
 //	    src/internal/runtime/maps/*.go    patched and added files
 //	    src/runtime/mapguard.go
+//	<cache>/mapguard/goroot-go1.27.3-<hash>/   a mirror of a module-cache GOROOT (mirror.go)
 //
 // <key> hashes what the directory was generated from (the generator's
-// fingerprint, GOROOT path, the version strings, and the names, sizes and modification times of the source
-// directories it reads), so a replaced toolchain gets a fresh directory.
+// fingerprint, the GOROOT path its overlay names, the version strings, and
+// the names, sizes and modification times of the source files it reads), so
+// a replaced toolchain gets a fresh directory.
 //
 // Several mapguard runs may start at once: each generates into a private
 // temporary directory and renames it into place. The rename is atomic, a run
@@ -34,26 +54,12 @@ import (
 	"strings"
 
 	"github.com/mapsafe/mapsafe/guard/patch"
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 )
 
-// JSON is the file format of go build -overlay.
-type JSON struct {
+// overlayJSON is the file format of go build -overlay.
+type overlayJSON struct {
 	Replace map[string]string
-}
-
-// Toolchain identifies the go command mapguard wraps.
-type Toolchain struct {
-	GOROOT    string
-	GoVersion string
-	GOOS      string
-	GOARCH    string
-}
-
-// Prepared is a ready overlay.
-type Prepared struct {
-	Dir    string // the cache directory
-	JSON   string // path of overlay.json
-	Reused bool   // found in the cache rather than generated
 }
 
 // CacheRoot returns the directory mapguard caches under: $MAPGUARD_CACHE if
@@ -69,10 +75,19 @@ func CacheRoot() (string, error) {
 	return filepath.Join(d, "mapsafe", "mapguard"), nil
 }
 
-// Prepare returns the overlay for tc in mode (strict or not), generating it
-// under root if it is not cached yet.
-func Prepare(root string, tc Toolchain, strict bool) (*Prepared, error) {
-	key, err := cacheKey(tc, strict)
+// entry is a cache entry holding one overlay.
+type entry struct {
+	dir    string // the cache directory
+	json   string // path of overlay.json
+	reused bool   // found in the cache rather than generated
+}
+
+// prepare returns the cache entry of the overlay for tc in mode (strict or
+// not), generating it under root if it is not cached yet. The overlay is
+// generated from tc.GOROOT's source and replaces files under goroot, which
+// is tc.GOROOT or its mirror.
+func prepare(root string, tc toolchain.Toolchain, goroot string, strict bool) (*entry, error) {
+	key, err := cacheKey(tc, goroot, strict)
 	if err != nil {
 		return nil, err
 	}
@@ -84,11 +99,11 @@ func Prepare(root string, tc Toolchain, strict bool) (*Prepared, error) {
 	dir := filepath.Join(root, name)
 	jsonPath := filepath.Join(dir, "overlay.json")
 	if _, err := os.Stat(jsonPath); err == nil {
-		return &Prepared{Dir: dir, JSON: jsonPath, Reused: true}, nil
+		return &entry{dir: dir, json: jsonPath, reused: true}, nil
 	}
 
 	// Generate before touching the cache: a refusal leaves nothing behind.
-	res, err := patch.Generate(patch.Options{GOROOT: tc.GOROOT, GoVersion: tc.GoVersion, GOOS: tc.GOOS, GOARCH: tc.GOARCH, Strict: strict})
+	res, err := patch.Generate(patch.Options{Toolchain: tc, Strict: strict})
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +116,7 @@ func Prepare(root string, tc Toolchain, strict bool) (*Prepared, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 
-	ov := JSON{Replace: map[string]string{}}
+	ov := overlayJSON{Replace: map[string]string{}}
 	for _, f := range res.Files {
 		rel := filepath.Join("src", filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Join(tmp, filepath.Dir(rel)), 0o755); err != nil {
@@ -110,29 +125,25 @@ func Prepare(root string, tc Toolchain, strict bool) (*Prepared, error) {
 		if err := os.WriteFile(filepath.Join(tmp, rel), f.Data, 0o644); err != nil {
 			return nil, err
 		}
-		ov.Replace[filepath.Join(tc.GOROOT, rel)] = filepath.Join(dir, rel)
+		ov.Replace[filepath.Join(goroot, rel)] = filepath.Join(dir, rel)
 	}
-	data, err := json.MarshalIndent(ov, "", "\t")
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "overlay.json"), append(data, '\n'), 0o644); err != nil {
+	if err := writeJSON(filepath.Join(tmp, "overlay.json"), ov); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		// Another run got there first; its directory is complete.
 		if _, statErr := os.Stat(jsonPath); statErr == nil {
-			return &Prepared{Dir: dir, JSON: jsonPath, Reused: true}, nil
+			return &entry{dir: dir, json: jsonPath, reused: true}, nil
 		}
 		return nil, fmt.Errorf("publishing the mapguard cache entry %s: %v", dir, err)
 	}
-	return &Prepared{Dir: dir, JSON: jsonPath}, nil
+	return &entry{dir: dir, json: jsonPath}, nil
 }
 
 // cacheKey hashes what the generated files depend on.
-func cacheKey(tc Toolchain, strict bool) (string, error) {
+func cacheKey(tc toolchain.Toolchain, goroot string, strict bool) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "mapguard %s\n%s\n%s\n%s/%s\nstrict=%v\n", patch.Fingerprint(), tc.GOROOT, tc.GoVersion, tc.GOOS, tc.GOARCH, strict)
+	fmt.Fprintf(h, "mapguard %s\n%s\n%s\n%s\n%s/%s\nstrict=%v\n", patch.Fingerprint(), tc.GOROOT, goroot, tc.GoVersion, tc.GOOS, tc.GOARCH, strict)
 	for _, d := range []string{"src/internal/runtime/maps", "src/runtime"} {
 		ents, err := os.ReadDir(filepath.Join(tc.GOROOT, filepath.FromSlash(d)))
 		if err != nil {
@@ -162,19 +173,19 @@ func safeName(s string) string {
 	}, s)
 }
 
-// Merge writes a new overlay file into dir that holds the entries of both
-// files. A file replaced by both is an error: mapguard will not choose
-// between the user's replacement and its own.
-func Merge(dir, ours, theirs string) (string, error) {
+// merge returns the entries of both overlay files as one. A file replaced by
+// both is an error: mapguard will not choose between the user's replacement
+// and its own.
+func merge(ours, theirs string) (*overlayJSON, error) {
 	a, err := read(ours)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	b, err := read(theirs)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	out := JSON{Replace: map[string]string{}}
+	out := overlayJSON{Replace: map[string]string{}}
 	for k, v := range b.Replace {
 		out.Replace[k] = v
 	}
@@ -187,24 +198,12 @@ func Merge(dir, ours, theirs string) (string, error) {
 	}
 	if len(clash) > 0 {
 		sort.Strings(clash)
-		return "", fmt.Errorf("overlay %s replaces %s, which mapguard replaces too", theirs, strings.Join(clash, ", "))
+		return nil, fmt.Errorf("overlay %s replaces %s, which mapguard replaces too", theirs, strings.Join(clash, ", "))
 	}
-	data, err := json.MarshalIndent(out, "", "\t")
-	if err != nil {
-		return "", err
-	}
-	f, err := os.CreateTemp(dir, "mapguard-overlay-*.json")
-	if err != nil {
-		return "", err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return "", err
-	}
-	return f.Name(), f.Close()
+	return &out, nil
 }
 
-func read(path string) (*JSON, error) {
+func read(path string) (*overlayJSON, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -212,9 +211,17 @@ func read(path string) (*JSON, error) {
 		}
 		return nil, err
 	}
-	var j JSON
+	var j overlayJSON
 	if err := json.Unmarshal(data, &j); err != nil {
 		return nil, fmt.Errorf("overlay file %s: %v", path, err)
 	}
 	return &j, nil
+}
+
+func writeJSON(path string, ov overlayJSON) error {
+	data, err := json.MarshalIndent(ov, "", "\t")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }

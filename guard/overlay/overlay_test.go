@@ -10,16 +10,18 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 )
 
-func installed(t *testing.T) Toolchain {
+func installed(t *testing.T) toolchain.Toolchain {
 	t.Helper()
 	out, err := exec.Command("go", "env", "GOROOT", "GOVERSION").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := strings.Fields(string(out))
-	return Toolchain{GOROOT: f[0], GoVersion: f[1], GOOS: runtime.GOOS, GOARCH: "amd64"}
+	return toolchain.Toolchain{GOROOT: f[0], GoVersion: f[1], GOOS: runtime.GOOS, GOARCH: "amd64"}
 }
 
 // TestPrepareConcurrent starts eight preparations of the same overlay at
@@ -30,13 +32,13 @@ func TestPrepareConcurrent(t *testing.T) {
 	root := t.TempDir()
 	const n = 8
 	var wg sync.WaitGroup
-	preps := make([]*Prepared, n)
+	preps := make([]*entry, n)
 	errs := make([]error, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			preps[i], errs[i] = Prepare(root, tc, false)
+			preps[i], errs[i] = prepare(root, tc, tc.GOROOT, false)
 		}()
 	}
 	wg.Wait()
@@ -44,8 +46,8 @@ func TestPrepareConcurrent(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatalf("run %d: %v", i, errs[i])
 		}
-		if preps[i].Dir != preps[0].Dir {
-			t.Fatalf("run %d used %s, run 0 %s", i, preps[i].Dir, preps[0].Dir)
+		if preps[i].dir != preps[0].dir {
+			t.Fatalf("run %d used %s, run 0 %s", i, preps[i].dir, preps[0].dir)
 		}
 	}
 	ents, err := os.ReadDir(root)
@@ -59,11 +61,11 @@ func TestPrepareConcurrent(t *testing.T) {
 		}
 		t.Fatalf("cache holds %v, want one directory", names)
 	}
-	data, err := os.ReadFile(preps[0].JSON)
+	data, err := os.ReadFile(preps[0].json)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ov JSON
+	var ov overlayJSON
 	if err := json.Unmarshal(data, &ov); err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +80,12 @@ func TestPrepareConcurrent(t *testing.T) {
 	if _, ok := ov.Replace[filepath.Join(tc.GOROOT, "src", "runtime", "mapguard.go")]; !ok {
 		t.Errorf("overlay does not add runtime/mapguard.go: %v", ov.Replace)
 	}
-	again, err := Prepare(root, tc, false)
-	if err != nil || !again.Reused || again.Dir != preps[0].Dir {
+	again, err := prepare(root, tc, tc.GOROOT, false)
+	if err != nil || !again.reused || again.dir != preps[0].dir {
 		t.Fatalf("second preparation: %+v, %v", again, err)
 	}
-	strict, err := Prepare(root, tc, true)
-	if err != nil || strict.Dir == preps[0].Dir {
+	strict, err := prepare(root, tc, tc.GOROOT, true)
+	if err != nil || strict.dir == preps[0].dir {
 		t.Fatalf("strict preparation: %+v, %v", strict, err)
 	}
 }
@@ -103,8 +105,8 @@ func TestPrepareRefusalLeavesNothing(t *testing.T) {
 	}
 	tc.GOROOT = fake
 	root := filepath.Join(t.TempDir(), "cache")
-	if _, err := Prepare(root, tc, false); err == nil || !strings.Contains(err.Error(), tc.GoVersion) {
-		t.Fatalf("Prepare of an empty runtime: %v", err)
+	if _, err := prepare(root, tc, tc.GOROOT, false); err == nil || !strings.Contains(err.Error(), tc.GoVersion) {
+		t.Fatalf("prepare of an empty runtime: %v", err)
 	}
 	if _, err := os.Stat(root); !os.IsNotExist(err) {
 		t.Fatalf("refusal created the cache %s: %v", root, err)
@@ -113,7 +115,7 @@ func TestPrepareRefusalLeavesNothing(t *testing.T) {
 
 func TestMerge(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, j JSON) string {
+	write := func(name string, j overlayJSON) string {
 		data, _ := json.Marshal(j)
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, data, 0o644); err != nil {
@@ -121,27 +123,25 @@ func TestMerge(t *testing.T) {
 		}
 		return p
 	}
-	ours := write("ours.json", JSON{Replace: map[string]string{"/g/src/runtime/mapguard.go": "/c/mapguard.go"}})
-	theirs := write("theirs.json", JSON{Replace: map[string]string{"/p/main.go": "/p/gen.go"}})
-	merged, err := Merge(dir, ours, theirs)
+	ours := write("ours.json", overlayJSON{Replace: map[string]string{"/g/src/runtime/mapguard.go": "/c/mapguard.go"}})
+	theirs := write("theirs.json", overlayJSON{Replace: map[string]string{"/p/main.go": "/p/gen.go"}})
+	got, err := merge(ours, theirs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got JSON
-	data, _ := os.ReadFile(merged)
-	if err := json.Unmarshal(data, &got); err != nil || len(got.Replace) != 2 {
-		t.Fatalf("merged overlay %s: %v", data, err)
+	if len(got.Replace) != 2 || got.Replace["/p/main.go"] != "/p/gen.go" || got.Replace["/g/src/runtime/mapguard.go"] != "/c/mapguard.go" {
+		t.Fatalf("merged overlay %v", got.Replace)
 	}
-	clash := write("clash.json", JSON{Replace: map[string]string{"/g/src/runtime/mapguard.go": "/x.go"}})
-	if _, err := Merge(dir, ours, clash); err == nil || !strings.Contains(err.Error(), "which mapguard replaces too") {
+	clash := write("clash.json", overlayJSON{Replace: map[string]string{"/g/src/runtime/mapguard.go": "/x.go"}})
+	if _, err := merge(ours, clash); err == nil || !strings.Contains(err.Error(), "which mapguard replaces too") {
 		t.Fatalf("clash: %v", err)
 	}
-	if _, err := Merge(dir, ours, filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := merge(ours, filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("missing: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte("{"), 0o644)
-	if _, err := Merge(dir, ours, bad); err == nil || !strings.Contains(err.Error(), "bad.json") {
+	if _, err := merge(ours, bad); err == nil || !strings.Contains(err.Error(), "bad.json") {
 		t.Fatalf("bad JSON: %v", err)
 	}
 }
@@ -156,8 +156,8 @@ func TestBeneathModCache(t *testing.T) {
 		{"/root/go/pkg/modx/go", "/root/go/pkg/mod", false},
 		{"/usr/local/go", "", false},
 	} {
-		if got := BeneathModCache(tc.goroot, tc.modcache); got != tc.want {
-			t.Errorf("BeneathModCache(%q, %q) = %v", tc.goroot, tc.modcache, got)
+		if got := beneathModCache(tc.goroot, tc.modcache); got != tc.want {
+			t.Errorf("beneathModCache(%q, %q) = %v", tc.goroot, tc.modcache, got)
 		}
 	}
 }
@@ -175,8 +175,9 @@ func TestMirror(t *testing.T) {
 		}
 	}
 	root := t.TempDir()
-	dir, err := Mirror(root, src, "go1.99")
-	if err != nil {
+	want := mirrorDir(root, toolchain.Toolchain{GOROOT: src, GoVersion: "go1.99"})
+	dir, err := mirror(root, src, want)
+	if err != nil || dir != want {
 		t.Fatal(err)
 	}
 	for name, body := range files {
@@ -190,7 +191,7 @@ func TestMirror(t *testing.T) {
 			t.Errorf("%s is a copy, not a hard link", name)
 		}
 	}
-	again, err := Mirror(root, src, "go1.99")
+	again, err := mirror(root, src, want)
 	if err != nil || again != dir {
 		t.Fatalf("second mirror: %s, %v", again, err)
 	}

@@ -1,7 +1,9 @@
 package overlay
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +18,8 @@ import (
 // temporary directories that a killed run left behind.
 //
 // An entry's last use is its directory's modification time, which nothing
-// else changes once the entry is published (a mirror's files are hard links
+// else changes once the entry is published but a merged overlay that
+// mapguard overlay adds to it, itself a use (a mirror's files are hard links
 // to the toolchain's own, so their times are not ours to touch).
 
 const (
@@ -31,8 +34,8 @@ const (
 	trimStamp = "trim.txt"
 )
 
-// MarkUsed records that dir, an entry of the cache, was used at now.
-func MarkUsed(dir string, now time.Time) error {
+// markUsed records that dir, an entry of the cache, was used at now.
+func markUsed(dir string, now time.Time) error {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return err
@@ -43,11 +46,11 @@ func MarkUsed(dir string, now time.Time) error {
 	return os.Chtimes(dir, now, now)
 }
 
-// Trim removes the entries under root that no run has used for TrimAge and
+// trim removes the entries under root that no run has used for TrimAge and
 // that no running mapguard holds (hold.go), and temporary directories older
 // than a day, unless a run did so less than a day ago. It returns the paths
 // it removed.
-func Trim(root string, now time.Time) ([]string, error) {
+func trim(root string, now time.Time) ([]string, error) {
 	stamp := filepath.Join(root, trimStamp)
 	if info, err := os.Stat(stamp); err == nil && now.Sub(info.ModTime()) < trimInterval {
 		return nil, nil
@@ -99,10 +102,14 @@ func Trim(root string, now time.Time) ([]string, error) {
 }
 
 // Clean removes root and everything mapguard cached in it, as
-// go clean -cache does for the build cache.
-func Clean(root string) error {
-	if err := os.RemoveAll(root); err != nil {
-		return fmt.Errorf("removing the mapguard cache %s: %v", root, err)
+// go clean -cache does for the build cache, and reports whether there was
+// anything to remove.
+func Clean(root string) (bool, error) {
+	if _, err := os.Lstat(root); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
 	}
-	return nil
+	if err := os.RemoveAll(root); err != nil {
+		return true, fmt.Errorf("removing the mapguard cache %s: %v", root, err)
+	}
+	return true, nil
 }

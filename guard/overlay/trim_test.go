@@ -46,7 +46,7 @@ func TestTrim(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	removed, err := Trim(root, now)
+	removed, err := trim(root, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,25 +72,25 @@ func TestTrim(t *testing.T) {
 	if err := os.Chtimes(fresh, later.Add(-TrimAge-time.Hour), later.Add(-TrimAge-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if removed, err := Trim(root, later); err != nil || len(removed) != 0 {
+	if removed, err := trim(root, later); err != nil || len(removed) != 0 {
 		t.Errorf("second trim within a day: removed %q, %v; want nothing", removed, err)
 	}
 	// A day later it is, and the temporary directory is a day old too.
 	dayLater := now.Add(25 * time.Hour)
-	removed, err = Trim(root, dayLater)
+	removed, err = trim(root, dayLater)
 	slices.Sort(removed)
 	if want := []string{newTmp, fresh}; err != nil || !slices.Equal(removed, want) {
 		t.Errorf("trim a day later: removed %q, %v; want %q", removed, err, want)
 	}
 }
 
-// MarkUsed moves an entry's last use to now unless it was marked within the
+// markUsed moves an entry's last use to now unless it was marked within the
 // hour, so that a used entry survives Trim.
 func TestMarkUsed(t *testing.T) {
 	root := t.TempDir()
 	now := time.Now().Truncate(time.Second)
 	dir := mkEntry(t, root, "go1.26.8-linux_amd64-p2-default-dddddddddddd", now, TrimAge+time.Hour)
-	if err := MarkUsed(dir, now); err != nil {
+	if err := markUsed(dir, now); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(dir)
@@ -98,32 +98,34 @@ func TestMarkUsed(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !info.ModTime().Equal(now) {
-		t.Errorf("after MarkUsed the entry's time is %v, want %v", info.ModTime(), now)
+		t.Errorf("after markUsed the entry's time is %v, want %v", info.ModTime(), now)
 	}
-	if err := MarkUsed(dir, now.Add(time.Minute)); err != nil {
+	if err := markUsed(dir, now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if info, _ := os.Stat(dir); !info.ModTime().Equal(now) {
 		t.Errorf("a second mark within the hour moved the time to %v", info.ModTime())
 	}
-	if removed, err := Trim(root, now); err != nil || len(removed) != 0 {
+	if removed, err := trim(root, now); err != nil || len(removed) != 0 {
 		t.Errorf("Trim removed %q, %v; want nothing", removed, err)
 	}
-	if err := MarkUsed(filepath.Join(root, "missing"), now); err == nil {
-		t.Error("MarkUsed of a missing entry: no error")
+	if err := markUsed(filepath.Join(root, "missing"), now); err == nil {
+		t.Error("markUsed of a missing entry: no error")
 	}
 }
 
+// Clean removes the whole cache and says so; a second Clean finds nothing
+// to remove.
 func TestClean(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "mapguard")
 	mkEntry(t, root, "go1.26.8-linux_amd64-p2-default-eeeeeeeeeeee", time.Now(), 0)
-	if err := Clean(root); err != nil {
-		t.Fatal(err)
+	if removed, err := Clean(root); err != nil || !removed {
+		t.Fatalf("Clean: %v, %v; want true, nil", removed, err)
 	}
 	if exists(root) {
 		t.Errorf("%s still exists", root)
 	}
-	if err := Clean(root); err != nil {
-		t.Errorf("cleaning a missing cache: %v", err)
+	if removed, err := Clean(root); err != nil || removed {
+		t.Errorf("cleaning a missing cache: %v, %v; want false, nil", removed, err)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 )
 
 // Version is the patch version. It is part of the cache key: bump it
@@ -32,13 +34,11 @@ func Fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// Options says which toolchain source to patch and how.
+// Options says which toolchain source to patch and how. The toolchain's
+// GOOS and GOARCH choose the runtime files to check.
 type Options struct {
-	GOROOT    string // the toolchain's GOROOT (go env GOROOT)
-	GoVersion string // go env GOVERSION, for messages and headers
-	GOOS      string // target, for choosing the runtime files to check
-	GOARCH    string
-	Strict    bool // also report writes between two steps of a range
+	toolchain.Toolchain
+	Strict bool // also report writes between two steps of a range
 }
 
 // File is one file of the overlay.
@@ -58,8 +58,8 @@ type Result struct {
 // overlay files, or a *ShapeError when the source is not what the patches
 // expect.
 func Generate(opt Options) (*Result, error) {
-	if opt.GOARCH != "amd64" && opt.GOARCH != "arm64" {
-		return nil, fmt.Errorf("%s: GOARCH=%s is not supported: mapguard records write sites by frame pointers, which Go keeps on amd64 and arm64 only", opt.GoVersion, opt.GOARCH)
+	if err := opt.CheckArch(); err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(opt.GOROOT, "src", "runtime")); err != nil {
 		return nil, fmt.Errorf("%s: GOROOT %s has no runtime source: %v", opt.GoVersion, opt.GOROOT, err)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
@@ -47,7 +48,7 @@ func TestGenerateGo127(t *testing.T) {
 // toolchain mapguard accepts.
 func checkGenerated(t *testing.T, root, version string) {
 	for _, strict := range []bool{false, true} {
-		res, err := Generate(Options{GOROOT: root, GoVersion: version, GOOS: runtime.GOOS, GOARCH: "amd64", Strict: strict})
+		res, err := Generate(Options{Toolchain: toolchain.Toolchain{GOROOT: root, GoVersion: version, GOOS: runtime.GOOS, GOARCH: "amd64"}, Strict: strict})
 		if err != nil {
 			t.Fatalf("%s strict=%v: %v", version, strict, err)
 		}
@@ -253,7 +254,7 @@ func TestRefusal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			root := fakeGOROOT(t, real, map[string]func(string) string{tc.file: tc.mutate})
-			res, err := Generate(Options{GOROOT: root, GoVersion: "go1.99-test", GOOS: runtime.GOOS, GOARCH: "amd64"})
+			res, err := Generate(Options{Toolchain: toolchain.Toolchain{GOROOT: root, GoVersion: "go1.99-test", GOOS: runtime.GOOS, GOARCH: "amd64"}})
 			if err == nil {
 				t.Fatalf("generated %d files from a changed runtime", len(res.Files))
 			}
@@ -272,11 +273,11 @@ func TestRefusal(t *testing.T) {
 
 func TestRefuseArch(t *testing.T) {
 	real, _ := goroot(t)
-	_, err := Generate(Options{GOROOT: real, GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "386"})
+	_, err := Generate(Options{Toolchain: toolchain.Toolchain{GOROOT: real, GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "386"}})
 	if err == nil || !strings.Contains(err.Error(), "GOARCH=386 is not supported") {
 		t.Fatalf("GOARCH=386: %v", err)
 	}
-	_, err = Generate(Options{GOROOT: t.TempDir(), GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "amd64"})
+	_, err = Generate(Options{Toolchain: toolchain.Toolchain{GOROOT: t.TempDir(), GoVersion: "go1.99-test", GOOS: "linux", GOARCH: "amd64"}})
 	if err == nil || !strings.Contains(err.Error(), "has no runtime source") {
 		t.Fatalf("empty GOROOT: %v", err)
 	}

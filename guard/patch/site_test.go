@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mapsafe/mapsafe/guard/toolchain"
 	"github.com/mapsafe/mapsafe/internal/testenv"
 )
 
@@ -70,7 +71,7 @@ func TestDocFiles(t *testing.T) {
 	for _, env := range [][]string{nil, {testenv.GoToolchain(t, "go1.27.3")}} {
 		root, version := goroot(t, env...)
 		for _, strict := range []bool{false, true} {
-			res, err := Generate(Options{GOROOT: root, GoVersion: version, GOOS: runtime.GOOS, GOARCH: "amd64", Strict: strict})
+			res, err := Generate(Options{Toolchain: toolchain.Toolchain{GOROOT: root, GoVersion: version, GOOS: runtime.GOOS, GOARCH: "amd64"}, Strict: strict})
 			if err != nil {
 				t.Fatal(err)
 			}

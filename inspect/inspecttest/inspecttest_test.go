@@ -98,3 +98,16 @@ func TestFillNotRepeatable(t *testing.T) {
 		t.Errorf("a fill that differs each time: recorded %q", r.errs)
 	}
 }
+
+// Growths reports what the function did to the map: 100 keys take a
+// Swiss map from its small group to a 128-slot table (8 -> 16 -> ... 128).
+func TestGrowths(t *testing.T) {
+	m := map[int]int{}
+	rep := Growths(t, m, func() { intFill(100)(m) })
+	if rep.Count() != 4 || rep.LenBefore != 0 || rep.LenAfter != 100 {
+		t.Fatalf("filling 100 keys: %+v", rep)
+	}
+	if rep := Growths(t, m, func() { delete(m, 1) }); rep.Count() != 0 || rep.LenAfter != 99 {
+		t.Fatalf("a delete: %+v", rep)
+	}
+}

@@ -52,7 +52,7 @@ func Build(c Config) (map[int]int, *inspect.GrowthReport, error) {
 	for i := 0; i < c.N; i++ {
 		m[i] = i
 		if tr != nil {
-			if err := tr.Step(); err != nil {
+			if err := tr.StepKey(i); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -66,10 +66,19 @@ func Build(c Config) (map[int]int, *inspect.GrowthReport, error) {
 	return m, tr.Report(), nil
 }
 
-// Run builds, inspects and writes.
-func Run(c Config, stdout io.Writer) error {
+// Run builds, inspects and writes. A request that needs more memory than
+// the machine has is refused; one that will take minutes or gigabytes
+// (Cost) gets a warning on stderr before it starts.
+func Run(c Config, stdout, stderr io.Writer) error {
 	if err := c.Check(); err != nil {
 		return err
+	}
+	warning, err := c.checkCost(memTotal())
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		fmt.Fprintf(stderr, "mapinspect: %s\n", warning)
 	}
 	m, rep, err := Build(c)
 	if err != nil {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
+	"math"
 	"strings"
 	"testing"
 
@@ -154,5 +156,44 @@ func TestText(t *testing.T) {
 	}
 	if got := strings.Count(out, "\n  group "); got != 256 {
 		t.Errorf("%d group lines, want 256", got)
+	}
+}
+
+// Full slots are drawn in greens, evacuation marks in blue and purple, so
+// that no key can be read as a mark (nor a mark as a key).
+func TestSVGFullNeverLooksLikeAMark(t *testing.T) {
+	hue := func(fill string) float64 {
+		t.Helper()
+		var h, s, l float64
+		if _, err := fmt.Sscanf(fill, "hsl(%f,%f%%,%f%%)", &h, &s, &l); err == nil {
+			return h
+		}
+		var r, g, b int
+		if _, err := fmt.Sscanf(fill, "#%1x%1x%1x", &r, &g, &b); err != nil {
+			t.Fatalf("fill %q", fill)
+		}
+		// (render's own min, for gccgo, hides the builtin here.)
+		R, G, B := float64(r), float64(g), float64(b)
+		mx, mn := math.Max(R, math.Max(G, B)), math.Min(R, math.Min(G, B))
+		d := mx - mn
+		switch mx {
+		case R:
+			return math.Mod((G-B)/d*60+360, 360)
+		case G:
+			return (B-R)/d*60 + 120
+		}
+		return (R-G)/d*60 + 240
+	}
+	for _, m := range []string{fillEvacX, fillEvacY} {
+		if h := hue(m); h > 60 && h < 180 {
+			t.Errorf("mark fill %s has hue %.0f, among the greens", m, h)
+		}
+	}
+	for _, c := range []struct{ n, max int }{{128, 127}, {256, 255}} {
+		for v := 0; v <= c.max; v++ {
+			if h := hue(fullFill(v, c.n)); h < 90 || h > 150 {
+				t.Fatalf("full slot %d/%d drawn with hue %.0f", v, c.n, h)
+			}
+		}
 	}
 }

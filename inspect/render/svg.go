@@ -25,10 +25,11 @@ const (
 )
 
 // SVG draws l: for a Swiss map the directory, each table and its groups,
-// one square per slot (white empty, grey deleted, full coloured by its
-// H2); for a classic map the buckets with their overflow chains, and
-// while growing the old buckets with their evacuation marks (X blue, Y
-// green, evacuated-empty pale). The layout must have been read without
+// one square per slot (white empty, grey deleted, full in a shade of green
+// set by its H2); for a classic map the buckets with their overflow
+// chains, and while growing the old buckets with their evacuation marks
+// (X blue, Y purple, evacuated-empty pale grey; full slots stay green, so
+// no key can be read as a mark). The layout must have been read without
 // inspect.Options.NoGroups. Every slot square carries a class (empty,
 // deleted, full, evacX, evacY, evacEmpty) so the drawing can be checked.
 func SVG(w io.Writer, l *inspect.Layout) error {
@@ -61,11 +62,11 @@ func SVG(w io.Writer, l *inspect.Layout) error {
 // legend explains the cell colours.
 func (d *drawing) legend(swiss bool) {
 	type key struct{ class, fill, label string }
-	keys := []key{{"legend", "white", "empty"}, {"legend", "hsl(200,65%,55%)", "full (colour: hash fragment)"}}
+	keys := []key{{"legend", "white", "empty"}, {"legend", fullFill(64, 128), "full (shade: hash fragment)"}}
 	if swiss {
-		keys = append(keys, key{"legend", "#777", "deleted (tombstone)"})
+		keys = append(keys, key{"legend", fillDeleted, "deleted (tombstone)"})
 	} else {
-		keys = append(keys, key{"legend", "#36c", "evacuated X"}, key{"legend", "#3a3", "evacuated Y"}, key{"legend", "#ddd", "evacuated empty"})
+		keys = append(keys, key{"legend", fillEvacX, "evacuated X"}, key{"legend", fillEvacY, "evacuated Y"}, key{"legend", fillEvacEmpty, "evacuated empty"})
 	}
 	x := margin
 	for _, k := range keys {
@@ -111,17 +112,28 @@ func (d *drawing) write(w io.Writer) error {
 	return err
 }
 
-// hue colours a hash fragment (0..127 or a tophash 5..255).
-func hue(v, n int) string { return fmt.Sprintf("hsl(%d,65%%,55%%)", v*360/n) }
+// Fills of the marks: blue and purple, far from the greens of full slots.
+const (
+	fillDeleted   = "#777"
+	fillEvacX     = "#36c"
+	fillEvacY     = "#93c"
+	fillEvacEmpty = "#ddd"
+)
+
+// fullFill is a full slot's fill: a green (hue 95-145) set by its hash
+// fragment v of n values (an H2 of 128, a tophash of 256).
+func fullFill(v, n int) string {
+	return fmt.Sprintf("hsl(%d,55%%,%d%%)", 95+v*50/n, 40+v%3*8)
+}
 
 func (d *drawing) ctrl(x, y int, c inspect.Ctrl) {
 	switch {
 	case c.IsEmpty():
 		d.rect(x, y, cell-1, cell-1, "empty", "white")
 	case c.IsDeleted():
-		d.rect(x, y, cell-1, cell-1, "deleted", "#777")
+		d.rect(x, y, cell-1, cell-1, "deleted", fillDeleted)
 	default:
-		d.rect(x, y, cell-1, cell-1, "full", hue(int(c.H2()), 128))
+		d.rect(x, y, cell-1, cell-1, "full", fullFill(int(c.H2()), 128))
 	}
 }
 
@@ -207,13 +219,13 @@ func min(a, b int) int {
 func (d *drawing) top(x, y int, t inspect.Top) {
 	switch {
 	case t == inspect.TopEvacuatedX:
-		d.rect(x, y, cell-1, cell-1, "evacX", "#36c")
+		d.rect(x, y, cell-1, cell-1, "evacX", fillEvacX)
 	case t == inspect.TopEvacuatedY:
-		d.rect(x, y, cell-1, cell-1, "evacY", "#3a3")
+		d.rect(x, y, cell-1, cell-1, "evacY", fillEvacY)
 	case t == inspect.TopEvacuatedEmpty:
-		d.rect(x, y, cell-1, cell-1, "evacEmpty", "#ddd")
+		d.rect(x, y, cell-1, cell-1, "evacEmpty", fillEvacEmpty)
 	case t.IsFull():
-		d.rect(x, y, cell-1, cell-1, "full", hue(int(t), 256))
+		d.rect(x, y, cell-1, cell-1, "full", fullFill(int(t), 256))
 	default:
 		d.rect(x, y, cell-1, cell-1, "empty", "white")
 	}

@@ -59,15 +59,6 @@ func tool(t testing.TB, pkg string, names ...string) string {
 	return ""
 }
 
-// Short stops the test in -short mode; unlike a missing tool this is a
-// choice of the person running the tests, so it skips even under CI.
-func Short(t testing.TB, why string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("skipping in -short mode: " + why)
-	}
-}
-
 var goVersionCache sync.Map // toolchain -> string
 
 // GoToolchain checks that the go command can run with GOTOOLCHAIN=name

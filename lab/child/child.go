@@ -30,7 +30,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 )
@@ -51,16 +50,6 @@ func Register(name string, p Program) {
 		panic("child: program registered twice: " + name)
 	}
 	programs[name] = p
-}
-
-// Names returns the registered program names, sorted.
-func Names() []string {
-	names := make([]string, 0, len(programs))
-	for n := range programs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Main runs the program named by $MAPSAFE_LAB_CHILD, if it is set, and exits

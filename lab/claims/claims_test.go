@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"sync"
 	"testing"
 
 	"github.com/mapsafe/mapsafe/internal/testenv"
@@ -13,17 +12,7 @@ import (
 
 func TestMain(m *testing.M) {
 	child.Main() // this test binary is also the experiments' child process
-	code := m.Run()
-	testLab.probe.Close()
-	os.Exit(code)
-}
-
-// testLab is built once per test binary: the gccgo probe build is the
-// slow part of the classic experiments.
-var testLab struct {
-	once  sync.Once
-	probe *Probe
-	err   error
+	testenv.Main(m)
 }
 
 func labFor(t *testing.T, c Claim) *Lab {
@@ -34,14 +23,17 @@ func labFor(t *testing.T, c Claim) *Lab {
 	}
 	lab := &Lab{GoCmd: goCmd}
 	if c.Classic {
+		// The gccgo probe build is the slow part of the classic
+		// experiments: once per test binary.
 		testenv.Gccgo(t)
-		testLab.once.Do(func() {
-			testLab.probe, testLab.err = BuildProbe(context.Background(), goCmd)
+		path := testenv.Build(t, "the gccgo probe (lab/mapprobe)", func(dir string) (string, error) {
+			p, err := BuildProbe(context.Background(), goCmd, dir)
+			if err != nil {
+				return "", err
+			}
+			return p.Path, nil
 		})
-		if testLab.err != nil {
-			t.Fatalf("building the gccgo probe: %v", testLab.err)
-		}
-		lab.Probe = testLab.probe
+		lab.Probe = &Probe{Path: path}
 	}
 	return lab
 }

@@ -3,6 +3,8 @@ package claims
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,7 +13,45 @@ import (
 
 // Claims about the map's internals (2, 7a-11), measured by lab/mapprobe on
 // gccgo's classic map and on this toolchain's Swiss map. Each evidence type
-// holds one value per map; its verdict is combine(classic, swiss).
+// (ev2 ... ev11) is what one map showed; classicAndSwiss holds one per map
+// and combines their verdicts.
+
+// classicAndSwiss is a classic claim's evidence from each map: gccgo's
+// classic map and this toolchain's Swiss map.
+type classicAndSwiss[E evidence] struct{ Classic, Swiss E }
+
+func (b classicAndSwiss[E]) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
+func (b classicAndSwiss[E]) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
+
+// measureBoth runs mapprobe experiment exp on both maps and reads each
+// side's evidence from what it printed.
+func measureBoth[E evidence](ctx context.Context, t *trial, exp string, read func(child.Result) (E, error)) (evidence, error) {
+	s, err := t.both(ctx, exp)
+	if err != nil {
+		return nil, err
+	}
+	var b classicAndSwiss[E]
+	if b.Classic, err = read(s.classic); err != nil {
+		return nil, err
+	}
+	if b.Swiss, err = read(s.swiss); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// readInts reads the named figures into their fields (in name order, so
+// that a missing one is always reported the same way).
+func readInts(r child.Result, fields map[string]*int) error {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		v, err := figureInt(r, name)
+		if err != nil {
+			return err
+		}
+		*fields[name] = v
+	}
+	return nil
+}
 
 // ev2 is claim 2's evidence on one map.
 type ev2 struct {
@@ -56,11 +96,6 @@ func (e ev2) summary() string {
 		e.Allocs, e.UnitsBefore, e.UnitsAfter, race, e.LenBefore, e.LenAfter, e.GrowUnitsBefore, e.GrowUnitsAfter, grow)
 }
 
-type both2 struct{ Classic, Swiss ev2 }
-
-func (b both2) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both2) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func measure2(ctx context.Context, t *trial) (evidence, error) {
 	race, err := t.both(ctx, "race-no-growth", 2)
 	if err != nil {
@@ -70,40 +105,32 @@ func measure2(ctx context.Context, t *trial) (evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b both2
-	for _, p := range []struct {
-		dst        *ev2
-		race, grow child.Result
-	}{{&b.Classic, race.classic, grow.classic}, {&b.Swiss, race.swiss, grow.swiss}} {
-		e := p.dst
-		var err error
-		if e.Allocs, err = figureInt(p.race, "allocations during 10000 overwrites"); err != nil {
-			return nil, err
-		}
-		if e.UnitsBefore, err = figureInt(p.race, "units before"); err != nil {
-			return nil, err
-		}
-		if e.UnitsAfter, err = figureInt(p.race, "units after"); err != nil {
-			return nil, err
-		}
-		e.RaceExit, e.RaceFatal = p.race.ExitCode, p.race.Fatal()
-		e.GrowExit, e.GrowFailure = p.grow.ExitCode, failureLine(p.grow)
-		if p.grow.ExitCode == 0 {
-			if e.LenBefore, err = figureInt(p.grow, "len before"); err != nil {
-				return nil, err
-			}
-			if e.LenAfter, err = figureInt(p.grow, "len after"); err != nil {
-				return nil, err
-			}
-			if e.GrowUnitsBefore, err = figureInt(p.grow, "units before"); err != nil {
-				return nil, err
-			}
-			if e.GrowUnitsAfter, err = figureInt(p.grow, "units after"); err != nil {
-				return nil, err
-			}
-		}
+	var b classicAndSwiss[ev2]
+	if b.Classic, err = read2(race.classic, grow.classic); err != nil {
+		return nil, err
+	}
+	if b.Swiss, err = read2(race.swiss, grow.swiss); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+func read2(race, grow child.Result) (ev2, error) {
+	e := ev2{RaceExit: race.ExitCode, RaceFatal: race.Fatal(), GrowExit: grow.ExitCode, GrowFailure: failureLine(grow)}
+	err := readInts(race, map[string]*int{
+		"allocations during 10000 overwrites": &e.Allocs,
+		"units before":                        &e.UnitsBefore,
+		"units after":                         &e.UnitsAfter,
+	})
+	if err != nil || grow.ExitCode != 0 {
+		return e, err
+	}
+	return e, readInts(grow, map[string]*int{
+		"len before":   &e.LenBefore,
+		"len after":    &e.LenAfter,
+		"units before": &e.GrowUnitsBefore,
+		"units after":  &e.GrowUnitsAfter,
+	})
 }
 
 // ev7a: how many entries the first bucket (group) takes before the map
@@ -123,32 +150,15 @@ func (e ev7a) summary() string {
 	return fmt.Sprintf("map[int64]int64 grows at insert %d (the first unit held %d); a unit is %d bytes = %d slots", e.Held+1, e.Held, e.UnitBytes, e.Slots)
 }
 
-type both7a struct{ Classic, Swiss ev7a }
-
-func (b both7a) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both7a) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func measure7a(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "bucket-size")
-	if err != nil {
-		return nil, err
-	}
-	var b both7a
-	for _, p := range []struct {
-		dst *ev7a
-		r   child.Result
-	}{{&b.Classic, s.classic}, {&b.Swiss, s.swiss}} {
-		if p.dst.Held, err = figureInt(p.r, "entries held before the first growth"); err != nil {
-			return nil, err
-		}
-		if p.dst.Slots, err = figureInt(p.r, "slots per unit"); err != nil {
-			return nil, err
-		}
-		if p.dst.UnitBytes, err = figureInt(p.r, "unit bytes"); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
+	return measureBoth(ctx, t, "bucket-size", func(r child.Result) (ev7a, error) {
+		var e ev7a
+		return e, readInts(r, map[string]*int{
+			"entries held before the first growth": &e.Held,
+			"slots per unit":                       &e.Slots,
+			"unit bytes":                           &e.UnitBytes,
+		})
+	})
 }
 
 // cells is the census of a map's per-slot bytes at one moment.
@@ -189,51 +199,33 @@ func (e ev7b) summary() string {
 		e.Fresh, e.Deleted, e.WrittenByDeletes, e.AfterDeletes, e.AfterGrowth)
 }
 
-type both7b struct{ Classic, Swiss ev7b }
-
-func (b both7b) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both7b) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func readCells(r child.Result, moment string) (cells, error) {
 	var c cells
-	var err error
-	for _, f := range []struct {
-		dst  *int
-		name string
-	}{{&c.Len, "len"}, {&c.Cells, "cells"}, {&c.Zeros, "cells 0"}, {&c.Ones, "cells 1"}, {&c.AboveOne, "cells above 1"}, {&c.Marks, "cells 2-4"}} {
-		if *f.dst, err = figureInt(r, moment+" "+f.name); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
+	return c, readInts(r, map[string]*int{
+		moment + " len": &c.Len, moment + " cells": &c.Cells, moment + " cells 0": &c.Zeros,
+		moment + " cells 1": &c.Ones, moment + " cells above 1": &c.AboveOne, moment + " cells 2-4": &c.Marks,
+	})
 }
 
 func measure7b(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "tophash")
-	if err != nil {
-		return nil, err
-	}
-	var b both7b
-	for _, p := range []struct {
-		dst *ev7b
-		r   child.Result
-	}{{&b.Classic, s.classic}, {&b.Swiss, s.swiss}} {
-		e := p.dst
-		if e.Fresh, err = readCells(p.r, "fresh"); err != nil {
-			return nil, err
+	return measureBoth(ctx, t, "tophash", func(r child.Result) (ev7b, error) {
+		var e ev7b
+		var err error
+		if e.Fresh, err = readCells(r, "fresh"); err != nil {
+			return e, err
 		}
-		if e.AfterDeletes, err = readCells(p.r, "after deletes"); err != nil {
-			return nil, err
+		if e.AfterDeletes, err = readCells(r, "after deletes"); err != nil {
+			return e, err
 		}
-		if e.AfterGrowth, err = readCells(p.r, "after growth"); err != nil {
-			return nil, err
+		if e.AfterGrowth, err = readCells(r, "after growth"); err != nil {
+			return e, err
 		}
-		if e.Deleted, err = figureInt(p.r, "deleted"); err != nil {
-			return nil, err
+		if e.Deleted, err = figureInt(r, "deleted"); err != nil {
+			return e, err
 		}
-		e.WrittenByDeletes, _ = p.r.Line("values written by deletes:")
-	}
-	return b, nil
+		e.WrittenByDeletes, _ = r.Line("values written by deletes:")
+		return e, nil
+	})
 }
 
 // growthPoint is one growth of a map[int]int: the insert that grew it and
@@ -280,42 +272,26 @@ func (e ev8a) summary() string {
 	return "grows at inserts " + strings.Join(parts, ", ") + " (load just before each growth)"
 }
 
-type both8a struct{ Classic, Swiss ev8a }
-
-func (b both8a) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both8a) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
-func parseGrowths(r child.Result) ([]growthPoint, error) {
+func read8a(r child.Result) (ev8a, error) {
 	s, ok := r.Line("growths (insert/units before):")
 	if !ok {
-		return nil, fmt.Errorf("%s printed no growth points: %s", r.Program, r.Excerpt())
+		return ev8a{}, fmt.Errorf("%s printed no growth points: %s", r.Program, r.Excerpt())
 	}
-	var ps []growthPoint
+	var e ev8a
 	for _, f := range strings.Fields(s) {
 		a, b, ok := strings.Cut(f, "/")
 		ins, err1 := strconv.Atoi(a)
 		units, err2 := strconv.Atoi(b)
 		if !ok || err1 != nil || err2 != nil || units <= 0 {
-			return nil, fmt.Errorf("%s: malformed growth point %q", r.Program, f)
+			return ev8a{}, fmt.Errorf("%s: malformed growth point %q", r.Program, f)
 		}
-		ps = append(ps, growthPoint{ins, units})
+		e.Points = append(e.Points, growthPoint{ins, units})
 	}
-	return ps, nil
+	return e, nil
 }
 
 func measure8a(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "load-factor")
-	if err != nil {
-		return nil, err
-	}
-	var b both8a
-	if b.Classic.Points, err = parseGrowths(s.classic); err != nil {
-		return nil, err
-	}
-	if b.Swiss.Points, err = parseGrowths(s.swiss); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return measureBoth(ctx, t, "load-factor", read8a)
 }
 
 // ev8b: delete-and-insert churn at a constant count of 100.
@@ -359,11 +335,6 @@ func (e ev8b) summary() string {
 		e.Ops, e.SameSize, e.Overflow, e.Buckets)
 }
 
-type both8b struct{ Classic, Swiss ev8b }
-
-func (b both8b) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both8b) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func read8b(r child.Result) (ev8b, error) {
 	var e ev8b
 	_, noOverflow := r.Line("overflow buckets:")
@@ -393,18 +364,7 @@ func read8b(r child.Result) (ev8b, error) {
 }
 
 func measure8b(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "overflow")
-	if err != nil {
-		return nil, err
-	}
-	var b both8b
-	if b.Classic, err = read8b(s.classic); err != nil {
-		return nil, err
-	}
-	if b.Swiss, err = read8b(s.swiss); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return measureBoth(ctx, t, "overflow", read8b)
 }
 
 // ev9: distinct first keys of 2000 ranges over one 64-entry map.
@@ -429,32 +389,11 @@ func (e ev9) summary() string {
 	return fmt.Sprintf("%d ranges over the same 64 entries in %d buckets/groups began at %d distinct keys", e.Ranges, e.Units, e.Distinct)
 }
 
-type both9 struct{ Classic, Swiss ev9 }
-
-func (b both9) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both9) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func measure9(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "start-position")
-	if err != nil {
-		return nil, err
-	}
-	var b both9
-	for _, p := range []struct {
-		dst *ev9
-		r   child.Result
-	}{{&b.Classic, s.classic}, {&b.Swiss, s.swiss}} {
-		if p.dst.Ranges, err = figureInt(p.r, "ranges"); err != nil {
-			return nil, err
-		}
-		if p.dst.Units, err = figureInt(p.r, "units"); err != nil {
-			return nil, err
-		}
-		if p.dst.Distinct, err = figureInt(p.r, "distinct first keys"); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
+	return measureBoth(ctx, t, "start-position", func(r child.Result) (ev9, error) {
+		var e ev9
+		return e, readInts(r, map[string]*int{"ranges": &e.Ranges, "units": &e.Units, "distinct first keys": &e.Distinct})
+	})
 }
 
 // ev10: the runtime iterator's size.
@@ -471,24 +410,11 @@ func (e ev10) summary() string {
 	return fmt.Sprintf("the iterator is %d bytes (reflect.MapIter minus its reflect.Value)", e.Bytes)
 }
 
-type both10 struct{ Classic, Swiss ev10 }
-
-func (b both10) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both10) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func measure10(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "iterator-size")
-	if err != nil {
-		return nil, err
-	}
-	var b both10
-	if b.Classic.Bytes, err = figureInt(s.classic, "iterator bytes"); err != nil {
-		return nil, err
-	}
-	if b.Swiss.Bytes, err = figureInt(s.swiss, "iterator bytes"); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return measureBoth(ctx, t, "iterator-size", func(r child.Result) (ev10, error) {
+		var e ev10
+		return e, readInts(r, map[string]*int{"iterator bytes": &e.Bytes})
+	})
 }
 
 // ev11: entries in the map's current storage right after the growing
@@ -514,37 +440,17 @@ func (e ev11) summary() string {
 		e.Count, e.AtGrowth, e.AfterReads, e.AfterWrites, e.WritesToFinish)
 }
 
-type both11 struct{ Classic, Swiss ev11 }
-
-func (b both11) verdict() Verdict { return combine(b.Classic.verdict(), b.Swiss.verdict()) }
-func (b both11) summary() string  { return sidesSummary(b.Classic, b.Swiss) }
-
 func measure11(ctx context.Context, t *trial) (evidence, error) {
-	s, err := t.both(ctx, "evacuation")
-	if err != nil {
-		return nil, err
-	}
-	var b both11
-	for _, p := range []struct {
-		dst *ev11
-		r   child.Result
-	}{{&b.Classic, s.classic}, {&b.Swiss, s.swiss}} {
-		for _, f := range []struct {
-			dst  *int
-			name string
-		}{
-			{&p.dst.Count, "count"},
-			{&p.dst.AtGrowth, "in current storage after the growing insert"},
-			{&p.dst.AfterReads, "in current storage after 20000 reads"},
-			{&p.dst.AfterWrites, "in current storage after 16 writes"},
-			{&p.dst.WritesToFinish, "writes until no growth in progress"},
-		} {
-			if *f.dst, err = figureInt(p.r, f.name); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return b, nil
+	return measureBoth(ctx, t, "evacuation", func(r child.Result) (ev11, error) {
+		var e ev11
+		return e, readInts(r, map[string]*int{
+			"count": &e.Count,
+			"in current storage after the growing insert": &e.AtGrowth,
+			"in current storage after 20000 reads":        &e.AfterReads,
+			"in current storage after 16 writes":          &e.AfterWrites,
+			"writes until no growth in progress":          &e.WritesToFinish,
+		})
+	})
 }
 
 // sidesSummary renders a classic claim's evidence on both maps.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -92,10 +93,16 @@ func NewLab(ctx context.Context, claims []Claim) (*Lab, func()) {
 	for _, c := range claims {
 		needProbe = needProbe || c.Classic
 	}
-	if needProbe {
-		lab.Probe, lab.ProbeErr = BuildProbe(ctx, lab.GoCmd)
+	if !needProbe {
+		return lab, func() {}
 	}
-	return lab, func() { lab.Probe.Close() }
+	dir, err := os.MkdirTemp("", "maplab-probe-")
+	if err != nil {
+		lab.ProbeErr = err
+		return lab, func() {}
+	}
+	lab.Probe, lab.ProbeErr = BuildProbe(ctx, lab.GoCmd, dir)
+	return lab, func() { os.RemoveAll(dir) }
 }
 
 // Select returns the claims whose IDs match filter (nil: all).

@@ -27,14 +27,14 @@ func TestFigureErrorsNameTheFigure(t *testing.T) {
 	}
 }
 
-func TestParseGrowths(t *testing.T) {
+func TestRead8a(t *testing.T) {
 	ok := child.Result{Stdout: []byte("growths (insert/units before): 9/1 14/2\n")}
-	ps, err := parseGrowths(ok)
-	if err != nil || len(ps) != 2 || ps[1] != (growthPoint{14, 2}) {
-		t.Fatalf("parseGrowths = %v, %v", ps, err)
+	e, err := read8a(ok)
+	if err != nil || len(e.Points) != 2 || e.Points[1] != (growthPoint{14, 2}) {
+		t.Fatalf("read8a = %v, %v", e, err)
 	}
 	bad := child.Result{Program: "p", Stdout: []byte("growths (insert/units before): 9/0\n")}
-	if _, err := parseGrowths(bad); err == nil || !strings.Contains(err.Error(), `"9/0"`) {
+	if _, err := read8a(bad); err == nil || !strings.Contains(err.Error(), `"9/0"`) {
 		t.Fatalf("bad point: %v", err)
 	}
 }

@@ -1,17 +1,14 @@
 package claims
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"time"
 
+	"github.com/mapsafe/mapsafe/internal/srctree"
 	"github.com/mapsafe/mapsafe/lab/child"
 	"github.com/mapsafe/mapsafe/lab/mapprobe"
 )
@@ -19,8 +16,6 @@ import (
 // The classic side: lab/mapprobe's experiments, built with gccgo into one
 // probe binary (lab/mapprobe/cmd/mapprobe) and run as a child process; and
 // the same experiments on gc, run as children of this binary.
-
-const modulePath = "github.com/mapsafe/mapsafe"
 
 func init() {
 	for _, e := range mapprobe.All {
@@ -39,29 +34,24 @@ func init() {
 type Probe struct {
 	Path      string
 	BuildTime time.Duration
-	dir       string
 }
 
 // BuildProbe builds lab/mapprobe/cmd/mapprobe with go build -compiler=gccgo
-// into a temporary directory. It needs the mapsafe source tree: the
-// module containing the working directory, or else the tree this binary was
-// built from.
-func BuildProbe(ctx context.Context, goCmd string) (*Probe, error) {
+// into dir. It needs the mapsafe source tree (srctree.Root): the module
+// containing the working directory, or else the tree this binary was built
+// from.
+func BuildProbe(ctx context.Context, goCmd, dir string) (*Probe, error) {
 	if goCmd == "" {
 		return nil, fmt.Errorf("the classic experiments need the go command to build the gccgo probe: none found in PATH")
 	}
 	if _, err := exec.LookPath("gccgo"); err != nil {
 		return nil, fmt.Errorf("the classic experiments need gccgo (the classic map of the Go 1.18 runtime is in its libgo): gccgo not found in PATH (apt-get install gccgo)")
 	}
-	root, err := moduleRoot(ctx, goCmd)
+	root, err := srctree.Root(ctx, goCmd, ".")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the classic experiments build lab/mapprobe from source: %v", err)
 	}
-	dir, err := os.MkdirTemp("", "maplab-probe-")
-	if err != nil {
-		return nil, err
-	}
-	p := &Probe{Path: filepath.Join(dir, "mapprobe"), dir: dir}
+	p := &Probe{Path: filepath.Join(dir, "mapprobe")}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goCmd, "build", "-compiler=gccgo", "-o", p.Path, "./lab/mapprobe/cmd/mapprobe")
@@ -71,54 +61,9 @@ func BuildProbe(ctx context.Context, goCmd string) (*Probe, error) {
 	out, err := cmd.CombinedOutput()
 	p.BuildTime = time.Since(start)
 	if err != nil {
-		os.RemoveAll(dir)
 		return nil, fmt.Errorf("building the gccgo probe in %s: %v\n%s", root, err, out)
 	}
 	return p, nil
-}
-
-// Close removes the probe binary.
-func (p *Probe) Close() {
-	if p != nil && p.dir != "" {
-		os.RemoveAll(p.dir)
-	}
-}
-
-// moduleRoot finds the mapsafe source tree.
-func moduleRoot(ctx context.Context, goCmd string) (string, error) {
-	var tried []string
-	out, err := exec.CommandContext(ctx, goCmd, "env", "GOMOD").Output()
-	if err == nil {
-		if gomod := strings.TrimSpace(string(out)); gomod != "" && gomod != os.DevNull {
-			if isMapsafe(gomod) {
-				return filepath.Dir(gomod), nil
-			}
-			tried = append(tried, gomod)
-		}
-	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		gomod := filepath.Join(filepath.Dir(file), "..", "..", "go.mod")
-		if isMapsafe(gomod) {
-			return filepath.Dir(gomod), nil
-		}
-		tried = append(tried, gomod)
-	}
-	return "", fmt.Errorf("the classic experiments build lab/mapprobe from the mapsafe source tree, and none was found (tried %s): run maplab claims inside the checkout", strings.Join(tried, ", "))
-}
-
-func isMapsafe(gomod string) bool {
-	data, err := os.ReadFile(gomod)
-	if err != nil {
-		return false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) == 2 && f[0] == "module" {
-			return f[1] == modulePath
-		}
-	}
-	return false
 }
 
 // sides holds one mapprobe experiment's run on each map implementation.

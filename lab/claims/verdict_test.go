@@ -122,12 +122,12 @@ func TestVerdictsClassicClaims(t *testing.T) {
 		{"2 race without growth", noGrowthRace, DoesNotHold},
 		{"2 only growth crashes", growthOnly, Holds},
 		{"2 no-growth check failed", grewWhileRacing, Inconclusive},
-		{"2 both", both2{noGrowthRace, noGrowthRace}, DoesNotHold},
-		{"2 classic-only", both2{growthOnly, noGrowthRace}, ClassicOnly},
+		{"2 both", classicAndSwiss[ev2]{noGrowthRace, noGrowthRace}, DoesNotHold},
+		{"2 classic-only", classicAndSwiss[ev2]{growthOnly, noGrowthRace}, ClassicOnly},
 
 		{"7a 8 and 8", ev7a{Held: 8, Slots: 8, UnitBytes: 144}, Holds},
 		{"7a 16 slots", ev7a{Held: 16, Slots: 16, UnitBytes: 272}, DoesNotHold},
-		{"7a both", both7a{ev7a{8, 8, 144}, ev7a{8, 8, 136}}, Holds},
+		{"7a both", classicAndSwiss[ev7a]{ev7a{8, 8, 144}, ev7a{8, 8, 136}}, Holds},
 
 		{"7b consistent everywhere", ev7b{Fresh: freshOK, AfterDeletes: delOK, AfterGrowth: growthOK, Deleted: 30}, Holds},
 		{"7b evacuation marks", ev7b{Fresh: freshOK, AfterDeletes: delOK, AfterGrowth: growthMarks, Deleted: 30}, DoesNotHold},
@@ -139,7 +139,7 @@ func TestVerdictsClassicClaims(t *testing.T) {
 		{"8a at 7", swissPoints, DoesNotHold},
 		{"8a too early", earlyPoints, DoesNotHold},
 		{"8a single-unit growth only", ev8a{Points: []growthPoint{{9, 1}}}, Inconclusive},
-		{"8a classic-only", both8a{classicPoints, swissPoints}, ClassicOnly},
+		{"8a classic-only", classicAndSwiss[ev8a]{classicPoints, swissPoints}, ClassicOnly},
 
 		{"8b same-size at 2^B", ev8b{HasOverflow: true, Grew: true, Ops: 600, SameSize: true, Overflow: 16, Buckets: 16}, Holds},
 		{"8b same-size at 2^B+1", ev8b{HasOverflow: true, Grew: true, Ops: 600, SameSize: true, Overflow: 17, Buckets: 16}, Holds},
@@ -154,13 +154,13 @@ func TestVerdictsClassicClaims(t *testing.T) {
 
 		{"10 64", ev10{64}, Holds},
 		{"10 96", ev10{96}, DoesNotHold},
-		{"10 both 96", both10{ev10{96}, ev10{96}}, DoesNotHold},
+		{"10 both 96", classicAndSwiss[ev10]{ev10{96}, ev10{96}}, DoesNotHold},
 
 		{"11 incremental", ev11{Count: 833, AtGrowth: 10, AfterReads: 10, AfterWrites: 236, WritesToFinish: 90}, Holds},
 		{"11 all at once", ev11{Count: 897, AtGrowth: 897, AfterReads: 897, AfterWrites: 897, WritesToFinish: 16}, DoesNotHold},
 		{"11 reads evacuate", ev11{Count: 833, AtGrowth: 10, AfterReads: 50, AfterWrites: 236}, DoesNotHold},
 		{"11 nothing read", ev11{}, Inconclusive},
-		{"11 classic-only", both11{ev11{833, 10, 10, 236, 90}, ev11{897, 897, 897, 897, 16}}, ClassicOnly},
+		{"11 classic-only", classicAndSwiss[ev11]{ev11{833, 10, 10, 236, 90}, ev11{897, 897, 897, 897, 16}}, ClassicOnly},
 	})
 }
 

@@ -64,6 +64,14 @@ func Command(env cli.Env) error {
 	if err := o.Validate(); err != nil {
 		return cli.Usagef("repro: %v", err)
 	}
+	// Options reads 0 as "the default"; the flags' defaults are not 0, so
+	// on the command line a 0 is a mistake, refused like any bad value.
+	if o.KeySize == 0 {
+		return cli.Usagef("repro: %v", badKeySize(0))
+	}
+	if o.Timeout == 0 {
+		return cli.Usagef("repro: %v", badTimeout(0))
+	}
 
 	res, err := Run(context.Background(), r, o, env.Stdout, env.Stderr)
 	if err != nil {

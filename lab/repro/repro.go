@@ -182,13 +182,16 @@ func (o Options) Validate() error {
 		return fmt.Errorf("procs %d: want 0 (at least 2) or a positive count", o.Procs)
 	}
 	if o.KeySize != 0 && (o.KeySize < 8 || o.KeySize > 1<<20) {
-		return fmt.Errorf("key size %d: want 8 to 1048576 bytes", o.KeySize)
+		return badKeySize(o.KeySize)
 	}
 	if o.Timeout < 0 {
-		return fmt.Errorf("timeout %v: want a positive duration", o.Timeout)
+		return badTimeout(o.Timeout)
 	}
 	return nil
 }
+
+func badKeySize(n int) error           { return fmt.Errorf("key size %d: want 8 to 1048576 bytes", n) }
+func badTimeout(d time.Duration) error { return fmt.Errorf("timeout %v: want a positive duration", d) }
 
 // Run runs the reproducer in a child process. The child's stdout and stderr
 // are copied to the given writers as they are written; the result carries

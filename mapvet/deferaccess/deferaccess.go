@@ -2,13 +2,12 @@ package deferaccess
 
 import (
 	_ "embed"
-	"fmt"
 	"go/token"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
-	"github.com/mapsafe/mapsafe/mapvet/internal/guard"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
 )
@@ -16,27 +15,35 @@ import (
 //go:embed doc.go
 var doc string
 
-const name = "deferaccess"
+// Info is the check's metadata.
+var Info = diag.Info{Name: "deferaccess", Severity: diag.Crash}
 
-var Analyzer = &analysis.Analyzer{
-	Name:     name,
-	Doc:      diag.Doc(doc, name),
-	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#deferaccess",
-	Requires: []*analysis.Analyzer{engine.Analyzer},
-	Run:      run,
+// Analyzer is the check over the engine that takes its settings from flags.
+var Analyzer = New(engine.Analyzer)
+
+// New returns the check over the given engine analyzer.
+func New(eng *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     Info.Name,
+		Doc:      diag.Doc(doc, Info.Name),
+		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#deferaccess",
+		Requires: []*analysis.Analyzer{eng},
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, pass.ResultOf[eng].(*engine.Engine))
+		},
+	}
 }
 
-func run(pass *analysis.Pass) (any, error) {
-	eng := pass.ResultOf[engine.Analyzer].(*engine.Engine)
-	c := diag.NewChecker(pass, name)
+func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
+	defer eng.Done()
+	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
-		guards := guard.Infer(eng)
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
 			for _, d := range r.Defers {
 				c.At(d.Pos)
-				checkDefer(c, r, d, guards)
+				checkDefer(c, eng, r, d)
 			}
 		}
 	})
@@ -44,35 +51,57 @@ func run(pass *analysis.Pass) (any, error) {
 
 // checkDefer reports each map d accesses at most once: first a goroutine of
 // the function that may write it while d runs, else a guard d does not hold.
-func checkDefer(c *diag.Checker, r *engine.Result, d *engine.Deferred, guards guard.Guards) {
+func checkDefer(c *diag.Checker, eng *engine.Engine, r *engine.Result, d *engine.Deferred) {
+	fset := c.Pass.Fset
 	done := map[ref.Ref]bool{}
-	for _, a := range d.Accesses {
-		if done[a.Ref] {
+	for i := range d.Accesses {
+		a := &d.Accesses[i]
+		if done[a.Ref] || !a.Kind.Crashes() {
 			continue
 		}
 		locks := d.Locks.Union(a.Locks)
 		if g, w := racingWriter(r, d, a, locks); g != nil {
 			done[a.Ref] = true
-			c.Reportf(pos(a, d), "%s in %s may run while %s writes it at %s (%s)",
-				a.Phrase(), where(a, d), g.Describe(), w.Where, ops.Fatal(a.Kind))
+			c.Report(analysis.Diagnostic{
+				Pos: pos(c, a, d),
+				Message: phrase.Access(a) + " in " + where(a, d) + " may run while " + phrase.Goroutine(fset, g) +
+					" writes it at " + phrase.Where(fset, w.Op) + " (" + ops.Fatal(a.Kind) + ")",
+				Related: related(c, a, d, append(phrase.Start(g),
+					diag.Related(w.Op, "%s by the goroutine", phrase.Access(w)))...),
+			})
 			continue
 		}
-		gd, ok := guards[a.TypeKey]
-		if !ok || a.Kind == ops.Write && a.Call != "" {
+		gd, ok := eng.Guard(a.TypeKey)
+		if !ok || a.Kind == ops.Write && a.Via != nil {
 			continue
 		}
-		if _, held := guard.Holds(locks, gd.LockKey); held {
+		if gd.HeldIn(locks) {
 			continue
 		}
 		done[a.Ref] = true
-		c.Reportf(pos(a, d), "%s in %s runs without %s, which guards it (held at %s): a writer may run at the same time (%s)",
-			a.Phrase(), where(a, d), gd.LockName, gd.Where, ops.Fatal(a.Kind))
+		c.Report(analysis.Diagnostic{
+			Pos: pos(c, a, d),
+			Message: phrase.Access(a) + " in " + where(a, d) + " runs without " + gd.Lock.Name + ", which guards it (held at " +
+				phrase.Where(fset, gd.Write) + "): a writer may run at the same time (" + ops.Fatal(a.Kind) + ")",
+			Related: related(c, a, d,
+				diag.Related(gd.Write, "%s held here for a write", gd.Lock.Name)),
+		})
 	}
+}
+
+// related lists a finding's secondary positions: the deferred access
+// itself when the finding is reported at the defer statement, then more.
+func related(c *diag.Checker, a *engine.Access, d *engine.Deferred, more ...analysis.RelatedInformation) []analysis.RelatedInformation {
+	var out []analysis.RelatedInformation
+	if p := pos(c, a, d); p != a.Op && a.Op.IsValid() {
+		out = append(out, diag.Related(a.Op, "%s when the deferred call runs", phrase.Access(a)))
+	}
+	return append(out, more...)
 }
 
 // racingWriter returns a goroutine that may run while d runs and writes the
 // map a touches without a lock in common with it.
-func racingWriter(r *engine.Result, d *engine.Deferred, a engine.Access, locks engine.LockSet) (*engine.Goroutine, *engine.Access) {
+func racingWriter(r *engine.Result, d *engine.Deferred, a *engine.Access, locks engine.LockSet) (*engine.Goroutine, *engine.Access) {
 	for _, gi := range d.Running {
 		g := r.Goroutines[gi]
 		for i := range g.Accesses {
@@ -88,19 +117,19 @@ func racingWriter(r *engine.Result, d *engine.Deferred, a engine.Access, locks e
 // pos is where to report: at the access inside a deferred func literal, at
 // the defer statement for a deferred call of a named function (which may be
 // harmless elsewhere).
-func pos(a engine.Access, d *engine.Deferred) token.Pos {
-	if a.OpPos.IsValid() && (a.Call == "" || a.Call == "the func literal") {
-		return a.OpPos
+func pos(c *diag.Checker, a *engine.Access, d *engine.Deferred) token.Pos {
+	if c.InPackage(a.Op) && (a.Via == nil || a.Via.Literal()) {
+		return a.Op
 	}
 	return d.Pos
 }
 
-func where(a engine.Access, d *engine.Deferred) string {
+func where(a *engine.Access, d *engine.Deferred) string {
 	switch {
-	case a.Call == "the func literal", a.Call == "" && d.Literal:
+	case a.Via.Literal(), a.Via == nil && d.Literal:
 		return "deferred func"
-	case a.Call == "":
+	case a.Via == nil:
 		return "deferred call"
 	}
-	return fmt.Sprintf("deferred call to %s", a.Call)
+	return "deferred call to " + phrase.Call(a.Via)
 }

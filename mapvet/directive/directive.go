@@ -11,17 +11,19 @@ import (
 //go:embed doc.go
 var doc string
 
-const name = "mapvetignore"
+// Info is the check's metadata.
+var Info = diag.Info{Name: "mapvetignore", Severity: diag.Warning}
 
+// Analyzer is the check.
 var Analyzer = &analysis.Analyzer{
-	Name: name,
-	Doc:  diag.Doc(doc, name),
+	Name: Info.Name,
+	Doc:  diag.Doc(doc, Info.Name),
 	URL:  "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#suppressing-a-report",
 	Run:  run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	c := diag.NewChecker(pass, name)
+	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
 		for _, f := range pass.Files {
 			for _, d := range diag.Directives(f) {

@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
-	"go/build"
 	"go/parser"
 	"go/token"
 	"io"
@@ -23,9 +22,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/mapsafe/mapsafe/internal/cli"
 	"github.com/mapsafe/mapsafe/mapvet"
+	"github.com/mapsafe/mapsafe/mapvet/crash"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -36,12 +38,20 @@ import (
 // Finding is one diagnostic of one check.
 type Finding struct {
 	Check   string
-	Package string
+	Package string // the package's ID, as go vet -json keys it
+	Pos     token.Position
+	End     token.Position // zero when the diagnostic has no end
+	Message string
+	Related []Related // the other side of the race, the goroutine's start, the lock
+	Fixes   []analysis.SuggestedFix
+	fset    *token.FileSet
+}
+
+// Related is a secondary position of a finding.
+type Related struct {
 	Pos     token.Position
 	End     token.Position
 	Message string
-	Fixes   []analysis.SuggestedFix
-	fset    *token.FileSet
 }
 
 // VetToolMode reports whether args are the go command's vet tool protocol:
@@ -57,19 +67,28 @@ func VetToolMode(args []string) bool {
 
 // Main is the mapvet command.
 func Main(env cli.Env) error {
+	if len(env.Args) > 0 && env.Args[0] == "crash" {
+		return crash.Main(env, env.Args[1:])
+	}
 	if VetToolMode(env.Args) {
 		unitchecker.Main(mapvet.Analyzers()...) // exits
 	}
 	fs := flag.NewFlagSet("mapvet", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var (
-		jsonOut  = fs.Bool("json", false, "print findings as a JSON array")
+		jsonOut  = fs.Bool("json", false, "print findings as JSON, in go vet -json's schema")
 		sarifOut = fs.Bool("sarif", false, "print findings as SARIF 2.1.0")
 		fix      = fs.Bool("fix", false, "apply the suggested fixes to the source files")
-		checks   = fs.String("checks", "", "comma-separated checks to run (default: all)")
-		tests    = fs.Bool("tests", true, "also check test files")
+		checks   = fs.String("checks", "", "comma-separated checks to run (default: the default checks; see mapvet help)")
+		tests    = true
 		dir      = fs.String("C", "", "run in `dir` instead of the current directory")
+		verbose  = fs.Bool("v", false, "also report on stderr what the analysis bounds dropped (-budget)")
+		budget   = fs.Int("budget", engine.DefaultLimits.Steps, "instructions the analysis may visit in one function before giving up on it (`steps`)")
+		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to `file`")
+		memprof  = fs.String("memprofile", "", "write a heap profile to `file` when done")
 	)
+	fs.BoolVar(&tests, "test", true, "also check test files (as go vet's analyzers spell it)")
+	fs.BoolVar(&tests, "tests", true, "same as -test")
 	fs.Usage = func() { usage(env.Stderr, fs) }
 	if err := fs.Parse(env.Args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -88,33 +107,54 @@ func Main(env cli.Env) error {
 	if *jsonOut && *sarifOut {
 		return cli.Usagef("-json and -sarif cannot be used together")
 	}
-	analyzers, err := selectChecks(*checks)
-	if err != nil {
-		return cli.Exit(2, err)
+	if *budget <= 0 {
+		return cli.Usagef("-budget must be positive")
 	}
-	findings, err := Run(*dir, args, analyzers, *tests)
+	cfg := Config{Dir: *dir, Patterns: args, Tests: tests, Budget: *budget}
+	if *checks != "" {
+		cfg.Checks = strings.Split(*checks, ",")
+	}
+	if _, err := mapvet.Select(mapvet.Suite(mapvet.Config{}), cfg.Checks); err != nil {
+		return cli.Usagef("-checks: %v", err)
+	}
+	if *cpuprof != "" {
+		stop, err := startCPUProfile(*cpuprof)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	res, err := Run(cfg)
+	if *memprof != "" {
+		if err := writeHeapProfile(*memprof); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
+	if *verbose {
+		reportCaps(env.Stderr, res.Caps)
+	}
 	switch {
 	case *jsonOut:
-		err = writeJSON(env.Stdout, findings)
+		err = writeJSON(env.Stdout, res.Findings)
 	case *sarifOut:
-		err = writeSARIF(env.Stdout, findings, analyzers)
+		err = writeSARIF(env.Stdout, res.Findings, res.Checks)
 	default:
-		err = writeText(env.Stdout, findings, *dir)
+		err = writeText(env.Stdout, res.Findings, *dir)
 	}
 	if err != nil {
 		return err
 	}
 	if *fix {
-		n, err := ApplyFixes(findings)
+		n, err := ApplyFixes(res.Findings)
 		fmt.Fprintf(env.Stderr, "mapvet: applied %d fix(es)\n", n)
 		if err != nil {
 			return err
 		}
 	}
-	if len(findings) > 0 {
+	if len(res.Findings) > 0 {
 		return cli.Exit(3, nil)
 	}
 	return nil
@@ -133,69 +173,106 @@ flags:`)
 }
 
 func help(w io.Writer, names []string) error {
+	suite := mapvet.Suite(mapvet.Config{})
 	if len(names) == 0 {
 		fmt.Fprintln(w, "mapvet checks (mapvet help <check> for details):")
-		for _, a := range mapvet.Analyzers() {
-			first, _, _ := strings.Cut(a.Doc, "\n")
-			fmt.Fprintf(w, "  %-13s %s\n", a.Name, strings.TrimPrefix(first, a.Name+": "))
+		for _, c := range suite {
+			first, _, _ := strings.Cut(c.Analyzer.Doc, "\n")
+			on := ""
+			if !c.Default {
+				on = ", off by default"
+			}
+			fmt.Fprintf(w, "  %-13s %-8s %s%s\n", c.Analyzer.Name, c.Severity, strings.TrimPrefix(first, c.Analyzer.Name+": "), on)
 		}
 		return nil
 	}
 	for _, n := range names {
-		a := find(n)
-		if a == nil {
+		c, ok := mapvet.Find(suite, n)
+		if !ok {
 			return cli.Usagef("unknown check %q", n)
 		}
-		fmt.Fprintf(w, "%s\n\n%s\n\n%s\n", a.Name, a.Doc, a.URL)
+		def := "on by default"
+		if !c.Default {
+			def = "off by default (select it with -checks)"
+		}
+		fmt.Fprintf(w, "%s (severity: %s; %s)\n\n%s\n\n%s\n", c.Analyzer.Name, c.Severity, def, c.Analyzer.Doc, c.Analyzer.URL)
 	}
 	return nil
 }
 
-func find(name string) *analysis.Analyzer {
-	for _, a := range mapvet.Analyzers() {
-		if a.Name == name {
-			return a
-		}
-	}
-	return nil
+// Config is what to check.
+type Config struct {
+	Dir      string   // the directory to run in, "" for the current one
+	Patterns []string // package patterns, as go list takes them
+	Checks   []string // the checks to run; empty for the default checks
+	Tests    bool     // also check test files
+	Budget   int      // the engine's step budget per function; 0 for the default
 }
 
-func selectChecks(list string) ([]*analysis.Analyzer, error) {
-	if list == "" {
-		return mapvet.Analyzers(), nil
-	}
-	var out []*analysis.Analyzer
-	for _, n := range strings.Split(list, ",") {
-		a := find(strings.TrimSpace(n))
-		if a == nil {
-			return nil, fmt.Errorf("-checks: unknown check %q", n)
-		}
-		out = append(out, a)
-	}
-	return out, nil
+// Result is what a run found.
+type Result struct {
+	Findings []Finding      // sorted by position
+	Checks   []mapvet.Check // the checks that ran
+	Caps     engine.Caps    // what the analysis bounds dropped
 }
 
-// Run loads the packages matching patterns (in dir, "" for the current
-// directory) and returns the findings of analyzers, sorted by position. A
-// package that fails to load or type-check, or a check that fails, is an
+// Run loads the packages cfg names and returns the findings of its checks.
+// A package that fails to load or type-check, or a check that fails, is an
 // error naming the position or the check.
-func Run(dir string, patterns []string, analyzers []*analysis.Analyzer, tests bool) ([]Finding, error) {
-	roots, err := rootFiles(dir, patterns, tests)
+func Run(cfg Config) (*Result, error) {
+	roots, err := rootFiles(cfg.Dir, cfg.Patterns, cfg.Tests)
 	if err != nil {
 		return nil, err
 	}
-	cfg := &packages.Config{
-		Mode:      packages.LoadAllSyntax,
-		Dir:       dir,
-		Tests:     tests,
-		ParseFile: parseFunc(roots),
+	res := &Result{}
+	var capsMu sync.Mutex
+	capsSeen := map[string]bool{}
+	suite := mapvet.Suite(mapvet.Config{
+		// The engine analyses the standard library only when a standard
+		// package is checked: the others' bodies are stripped (parseFunc).
+		Std:     roots.std,
+		Limits:  engine.Limits{Steps: cfg.Budget},
+		Checked: func(path string) bool { return roots.pkgs[path] },
+		Dropped: func(path string, c engine.Caps) {
+			capsMu.Lock()
+			defer capsMu.Unlock()
+			if !capsSeen[path] { // a package and its test variant: once
+				capsSeen[path] = true
+				res.Caps.Add(c)
+			}
+		},
+	})
+	analyzers, err := mapvet.Select(suite, cfg.Checks)
+	if err != nil {
+		return nil, err
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	for _, a := range analyzers {
+		for _, c := range suite {
+			if c.Analyzer == a {
+				res.Checks = append(res.Checks, c)
+			}
+		}
+	}
+	if p := os.Getenv("MAPVET_HEAPPROFILE_EVERY"); p != "" {
+		go func() {
+			for i := 0; ; i++ {
+				time.Sleep(30 * time.Second)
+				writeInuse(fmt.Sprintf("%s.%d", p, i))
+			}
+		}()
+	}
+	pcfg := &packages.Config{
+		Mode:      packages.LoadAllSyntax,
+		Dir:       cfg.Dir,
+		Tests:     cfg.Tests,
+		ParseFile: parseFunc(roots.files),
+	}
+	pkgs, err := packages.Load(pcfg, cfg.Patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %v", err)
 	}
 	if len(pkgs) == 0 {
-		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
+		return nil, fmt.Errorf("no packages match %s", strings.Join(cfg.Patterns, " "))
 	}
 	if errs := loadErrors(pkgs); len(errs) > 0 {
 		return nil, errors.New(strings.Join(errs, "\n"))
@@ -204,45 +281,37 @@ func Run(dir string, patterns []string, analyzers []*analysis.Analyzer, tests bo
 	if err != nil {
 		return nil, err
 	}
-	var findings []Finding
+	if p := os.Getenv("MAPVET_HEAPPROFILE"); p != "" {
+		writeInuse(p)
+	}
 	var failures []string
 	seen := map[string]bool{}
 	for act := range graph.All() {
-		if !act.IsRoot {
+		if act.Err != nil && !strings.HasPrefix(act.Err.Error(), "failed prerequisites") {
+			// The cause, in whichever action it is (the engine's
+			// failure on a dependency fails every check on its importers).
+			failures = append(failures, fmt.Sprintf("%s on package %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err))
+		}
+		if !act.IsRoot || act.Err != nil {
 			continue
 		}
-		if act.Err != nil {
-			failures = append(failures, fmt.Sprintf("check %s on package %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err))
-			continue
-		}
-		fset := act.Package.Fset
 		for _, d := range act.Diagnostics {
-			f := Finding{
-				Check:   act.Analyzer.Name,
-				Package: act.Package.PkgPath,
-				Pos:     fset.Position(d.Pos),
-				Message: d.Message,
-				Fixes:   d.SuggestedFixes,
-				fset:    fset,
-			}
-			if d.End.IsValid() {
-				f.End = fset.Position(d.End)
-			}
+			f := finding(act.Package.Fset, act.Analyzer.Name, act.Package.ID, d)
 			// A package and its test variant share files: report once.
 			key := fmt.Sprintf("%s|%s|%s", f.Check, f.Pos, f.Message)
 			if seen[key] {
 				continue
 			}
 			seen[key] = true
-			findings = append(findings, f)
+			res.Findings = append(res.Findings, f)
 		}
 	}
 	if len(failures) > 0 {
 		sort.Strings(failures)
 		return nil, errors.New(strings.Join(failures, "\n"))
 	}
-	sort.Slice(findings, func(i, j int) bool {
-		a, b := findings[i].Pos, findings[j].Pos
+	sort.Slice(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i].Pos, res.Findings[j].Pos
 		if a.Filename != b.Filename {
 			return a.Filename < b.Filename
 		}
@@ -252,31 +321,55 @@ func Run(dir string, patterns []string, analyzers []*analysis.Analyzer, tests bo
 		if a.Column != b.Column {
 			return a.Column < b.Column
 		}
-		return findings[i].Check < findings[j].Check
+		return res.Findings[i].Check < res.Findings[j].Check
 	})
-	return findings, nil
+	return res, nil
 }
 
-// rootFiles lists the files of the packages to check. When one of them is
-// in the standard library, the engine must analyze the standard library.
-func rootFiles(dir string, patterns []string, tests bool) (map[string]bool, error) {
+func finding(fset *token.FileSet, check, pkg string, d analysis.Diagnostic) Finding {
+	f := Finding{
+		Check:   check,
+		Package: pkg,
+		Pos:     fset.Position(d.Pos),
+		Message: d.Message,
+		Fixes:   d.SuggestedFixes,
+		fset:    fset,
+	}
+	if d.End.IsValid() {
+		f.End = fset.Position(d.End)
+	}
+	for _, r := range d.Related {
+		rel := Related{Pos: fset.Position(r.Pos), Message: r.Message}
+		if r.End.IsValid() {
+			rel.End = fset.Position(r.End)
+		}
+		f.Related = append(f.Related, rel)
+	}
+	return f
+}
+
+// roots are the packages to check.
+type roots struct {
+	pkgs  map[string]bool // import paths
+	files map[string]bool
+	std   bool // one of them is in the standard library
+}
+
+func rootFiles(dir string, patterns []string, tests bool) (*roots, error) {
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles, Dir: dir, Tests: tests}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading packages: %v", err)
 	}
-	files := map[string]bool{}
+	r := &roots{pkgs: map[string]bool{}, files: map[string]bool{}}
 	for _, p := range pkgs {
+		r.pkgs[p.PkgPath] = true
 		for _, f := range p.GoFiles {
-			files[f] = true
-			if inGOROOT(f) {
-				if err := engine.Analyzer.Flags.Set("std", "true"); err != nil {
-					return nil, err
-				}
-			}
+			r.files[f] = true
+			r.std = r.std || engine.InGOROOT(f)
 		}
 	}
-	return files, nil
+	return r, nil
 }
 
 // parseFunc parses files as go/packages does, except that it empties the
@@ -287,26 +380,19 @@ func rootFiles(dir string, patterns []string, tests bool) (map[string]bool, erro
 func parseFunc(roots map[string]bool) func(*token.FileSet, string, []byte) (*ast.File, error) {
 	return func(fset *token.FileSet, name string, src []byte) (*ast.File, error) {
 		f, err := parser.ParseFile(fset, name, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
-		if f != nil && err == nil && !roots[name] && inGOROOT(name) {
+		if f != nil && err == nil && !roots[name] && engine.InGOROOT(name) {
 			stripBodies(f)
 		}
 		return f, err
 	}
 }
 
-// keepBodies are the standard packages whose bodies ctrlflow needs to see
-// that os.Exit, log.Fatal and testing's FailNow never return (the engine
-// must not think deferred calls run after them).
-var keepBodies = map[string]bool{"os": true, "log": true, "testing": true, "syscall": true}
-
 // stripBodies replaces every function body by a bare return of zero
-// values, which type-checks whatever the results and still returns, so ctrlflow does not take the function for one that never
-// returns; and it blanks the imports that only the bodies used, so the file
-// type-checks to the same package-level types.
+// values, which type-checks whatever the results; and it blanks the
+// imports that only the bodies used, so the file type-checks to the same
+// package-level types. (Which standard functions never return, the engine
+// knows from a table: package ops.)
 func stripBodies(f *ast.File) {
-	if keepBodies[f.Name.Name] {
-		return
-	}
 	for _, spec := range f.Imports {
 		if spec.Name != nil && spec.Name.Name == "." {
 			return // which names the bodies took from it is not known
@@ -366,10 +452,6 @@ func zeroReturn(ft *ast.FuncType, p token.Pos) ast.Stmt {
 	return &ast.ReturnStmt{Return: p}
 }
 
-func inGOROOT(name string) bool {
-	return strings.HasPrefix(filepath.ToSlash(name), filepath.ToSlash(build.Default.GOROOT)+"/src/")
-}
-
 // loadErrors lists the load, parse and type errors of the packages (and
 // their dependencies), each naming its position.
 func loadErrors(pkgs []*packages.Package) []string {
@@ -390,18 +472,27 @@ func loadErrors(pkgs []*packages.Package) []string {
 	return out
 }
 
-// relative renders a file name relative to the working directory when it
-// is inside it.
-func relative(name, dir string) string {
-	base := dir
-	if base == "" {
-		base, _ = os.Getwd()
-	} else if !strings.HasPrefix(base, "/") {
-		wd, _ := os.Getwd()
-		base = wd + "/" + base
+// reportCaps says what the analysis bounds dropped (-v).
+func reportCaps(w io.Writer, c engine.Caps) {
+	if c.Zero() {
+		fmt.Fprintln(w, "mapvet: the analysis bounds dropped nothing")
+		return
 	}
-	if base != "" && strings.HasPrefix(name, base+"/") {
-		return name[len(base)+1:]
+	fmt.Fprintf(w, "mapvet: the analysis bounds dropped %s\n", c)
+	for _, fn := range c.OverBudget {
+		fmt.Fprintf(w, "mapvet: over the step budget (raise it with -budget): %s\n", fn)
+	}
+}
+
+// relative renders a file name relative to dir (or the working directory)
+// when it is inside it.
+func relative(name, dir string) string {
+	base, err := filepath.Abs(dir)
+	if err != nil {
+		return name
+	}
+	if rel, err := filepath.Rel(base, name); err == nil && filepath.IsLocal(rel) {
+		return rel
 	}
 	return name
 }

@@ -28,11 +28,11 @@ func ApplyFixes(fs []Finding) (int, error) {
 		var file string
 		ok := true
 		for _, e := range edits(f, f.Fixes[0]) {
-			if file != "" && e.File != file {
+			if file != "" && e.Filename != file {
 				ok = false // fixes spanning files are not ours to make
 			}
-			file = e.File
-			es = append(es, edit{e.Start, e.End, []byte(e.NewText)})
+			file = e.Filename
+			es = append(es, edit{e.Start, e.End, []byte(e.New)})
 		}
 		if !ok || file == "" {
 			continue

@@ -18,9 +18,9 @@
 //	      mapvet:
 //	        type: module
 //	        settings:
-//	          checks: [deferaccess, rlockwrite, sharedmap, rangeinsert]
+//	          checks: [deferaccess, rlockwrite, sharedmap, guardedby, copiedowner, rangeinsert]
 //
-// checks is optional (default: all).
+// checks is optional (default: the default checks).
 package golangci
 
 import (
@@ -46,24 +46,11 @@ func New(settings any) (register.LinterPlugin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mapvet settings: %w", err)
 	}
-	all := mapvet.Analyzers()
-	if len(s.Checks) == 0 {
-		return plugin{all}, nil
+	analyzers, err := mapvet.Select(mapvet.Suite(mapvet.Config{}), s.Checks)
+	if err != nil {
+		return nil, fmt.Errorf("mapvet settings: %w", err)
 	}
-	var chosen []*analysis.Analyzer
-	for _, name := range s.Checks {
-		var found *analysis.Analyzer
-		for _, a := range all {
-			if a.Name == name {
-				found = a
-			}
-		}
-		if found == nil {
-			return nil, fmt.Errorf("mapvet settings: unknown check %q", name)
-		}
-		chosen = append(chosen, found)
-	}
-	return plugin{chosen}, nil
+	return plugin{analyzers}, nil
 }
 
 func (p plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) { return p.analyzers, nil }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
+	"github.com/mapsafe/mapsafe/mapvet"
 )
 
 func TestRegistered(t *testing.T) {
@@ -17,8 +18,8 @@ func TestRegistered(t *testing.T) {
 		t.Fatal(err)
 	}
 	as, err := p.BuildAnalyzers()
-	if err != nil || len(as) != 5 {
-		t.Fatalf("BuildAnalyzers = %d analyzers, %v; want the 5 of the suite", len(as), err)
+	if want := len(mapvet.Analyzers()); err != nil || len(as) != want {
+		t.Fatalf("BuildAnalyzers = %d analyzers, %v; want the %d of the suite", len(as), err, want)
 	}
 	if p.GetLoadMode() != register.LoadModeTypesInfo {
 		t.Errorf("load mode %q", p.GetLoadMode())

@@ -12,16 +12,20 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 //go:embed doc.go
 var doc string
 
-const name = "rangeinsert"
+// Info is the check's metadata.
+var Info = diag.Info{Name: "rangeinsert", Severity: diag.Warning}
 
+// Analyzer is the check. It works on the syntax tree and does not use the
+// engine.
 var Analyzer = &analysis.Analyzer{
-	Name:     name,
-	Doc:      diag.Doc(doc, name),
+	Name:     Info.Name,
+	Doc:      diag.Doc(doc, Info.Name),
 	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#rangeinsert",
 	Requires: []*analysis.Analyzer{inspect.Analyzer},
 	Run:      run,
@@ -29,7 +33,7 @@ var Analyzer = &analysis.Analyzer{
 
 func run(pass *analysis.Pass) (any, error) {
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	c := diag.NewChecker(pass, name)
+	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
 		in.WithStack([]ast.Node{(*ast.RangeStmt)(nil)}, func(n ast.Node, push bool, stack []ast.Node) bool {
 			if push {
@@ -57,7 +61,7 @@ func checkRange(c *diag.Checker, rs *ast.RangeStmt, stack []ast.Node) {
 	assigned := assignedVars(info, rs.Body)
 	var inserts []insert
 	walkBody(rs.Body, func(s ast.Stmt, exits bool) {
-		for _, ins := range inserts0(info, s, rs.X) {
+		for _, ins := range insertsIn(info, s, rs.X) {
 			if ins.index != nil && key != nil && !assigned[key] && isVar(info, ins.index.Index, key) {
 				continue // updating the range key's entry
 			}
@@ -189,8 +193,8 @@ func exitsLoop(s ast.Stmt, breakOK bool) bool {
 	return false
 }
 
-// inserts0 returns the inserts into the map x that statement s makes itself.
-func inserts0(info *types.Info, s ast.Stmt, x ast.Expr) []insert {
+// insertsIn returns the inserts into the map x that statement s makes itself.
+func insertsIn(info *types.Info, s ast.Stmt, x ast.Expr) []insert {
 	var out []insert
 	switch s := s.(type) {
 	case *ast.AssignStmt:
@@ -211,26 +215,12 @@ func inserts0(info *types.Info, s ast.Stmt, x ast.Expr) []insert {
 		if !ok || len(call.Args) == 0 {
 			return nil
 		}
-		if fn, ok := typeutilCallee(info, call).(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == "maps" &&
+		if fn := typeutil.StaticCallee(info, call); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "maps" &&
 			(fn.Name() == "Copy" || fn.Name() == "Insert") && same(info, call.Args[0], x) {
 			out = append(out, insert{s, nil, "maps." + fn.Name()})
 		}
 	}
 	return out
-}
-
-func typeutilCallee(info *types.Info, call *ast.CallExpr) types.Object {
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		return info.Uses[f]
-	case *ast.SelectorExpr:
-		return info.Uses[f.Sel]
-	case *ast.IndexExpr: // maps.Copy[...] instantiated explicitly
-		if sel, ok := f.X.(*ast.SelectorExpr); ok {
-			return info.Uses[sel.Sel]
-		}
-	}
-	return nil
 }
 
 // same reports whether a and b denote the same map variable: the same

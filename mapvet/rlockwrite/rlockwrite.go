@@ -7,8 +7,8 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
-	"github.com/mapsafe/mapsafe/mapvet/internal/guard"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -19,49 +19,61 @@ import (
 //go:embed doc.go
 var doc string
 
-const name = "rlockwrite"
+// Info is the check's metadata.
+var Info = diag.Info{Name: "rlockwrite", Severity: diag.Crash}
 
-var Analyzer = &analysis.Analyzer{
-	Name:     name,
-	Doc:      diag.Doc(doc, name),
-	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#rlockwrite",
-	Requires: []*analysis.Analyzer{engine.Analyzer, inspect.Analyzer},
-	Run:      run,
+// Analyzer is the check over the engine that takes its settings from flags.
+var Analyzer = New(engine.Analyzer)
+
+// New returns the check over the given engine analyzer.
+func New(eng *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     Info.Name,
+		Doc:      diag.Doc(doc, Info.Name),
+		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#rlockwrite",
+		Requires: []*analysis.Analyzer{eng, inspect.Analyzer},
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, pass.ResultOf[eng].(*engine.Engine))
+		},
+	}
 }
 
-func run(pass *analysis.Pass) (any, error) {
-	eng := pass.ResultOf[engine.Analyzer].(*engine.Engine)
-	c := diag.NewChecker(pass, name)
+func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
+	defer eng.Done()
+	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
-		guards := guard.Infer(eng)
 		calls := callIndex(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
-			checkFunc(c, eng.Result(fn), guards, calls)
+			checkFunc(c, eng, eng.Result(fn), calls)
 		}
 	})
 }
 
-func checkFunc(c *diag.Checker, r *engine.Result, guards guard.Guards, calls map[token.Pos]*ast.CallExpr) {
+func checkFunc(c *diag.Checker, eng *engine.Engine, r *engine.Result, calls map[token.Pos]*ast.CallExpr) {
+	fset := c.Pass.Fset
 	reported := map[token.Pos]bool{}
 	fixed := map[ref.Ref]bool{}
-	for _, a := range r.Accesses {
+	for i := range r.Accesses {
+		a := &r.Accesses[i]
 		if a.Kind != ops.Write || a.Fresh || reported[a.Pos] {
 			continue
 		}
-		h, ok := readLockGuarding(a, guards)
+		h, ok := readLockGuarding(eng, a)
 		if !ok {
 			continue
 		}
 		reported[a.Pos] = true
 		c.At(a.Pos)
 		d := analysis.Diagnostic{Pos: a.Pos}
-		if a.Call == "" {
-			d.Message = a.Phrase() + " while only the read lock " + h.Name + " is held"
+		if a.Via == nil {
+			d.Message = phrase.Access(a) + " while only the read lock " + h.Name + " is held"
 		} else {
-			d.Message = "call to " + a.Call + " writes " + a.Name + " (" + a.Verb + " at " + a.Where + ") while only the read lock " + h.Name + " is held"
+			d.Message = "call to " + phrase.Call(a.Via) + " writes " + a.Name + " (" + a.Verb + " at " + phrase.Where(fset, a.Op) + ") while only the read lock " + h.Name + " is held"
+			d.Related = append(d.Related, diag.Related(a.Op, "%s in %s", phrase.Access(a), phrase.Call(a.Via)))
 		}
 		d.Message += ": other holders of the read lock may use " + a.Name + " at the same time (" + ops.Fatal(ops.Write) + ")"
+		d.Related = append(d.Related, diag.Related(h.At, "%s read-locked here", h.Name))
 		if !fixed[h.Lock] {
 			if fix, ok := writeLockFix(r.Fn, h.Lock, calls); ok {
 				d.SuggestedFixes = []analysis.SuggestedFix{fix}
@@ -75,10 +87,10 @@ func checkFunc(c *diag.Checker, r *engine.Result, guards guard.Guards, calls map
 // readLockGuarding returns a lock that guards a's map and that the function
 // itself holds only shared at a (a callee's own RLock is the callee's
 // report), provided no lock guarding the map is held exclusively.
-func readLockGuarding(a engine.Access, guards guard.Guards) (engine.Held, bool) {
-	g, inferred := guards[a.TypeKey]
+func readLockGuarding(eng *engine.Engine, a *engine.Access) (engine.Held, bool) {
+	g, inferred := eng.Guard(a.TypeKey)
 	guarding := func(h engine.Held) bool {
-		return guard.Beside(h.Lock, a.Ref) || inferred && h.Key != "" && h.Key == g.LockKey
+		return h.Lock.Together(a.Ref) || inferred && g.Is(h.TypeKey)
 	}
 	for _, h := range a.Locks {
 		if !h.Shared && guarding(h) {

@@ -2,11 +2,12 @@ package sharedmap
 
 import (
 	_ "embed"
-	"strings"
+	"fmt"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
+	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -15,19 +16,28 @@ import (
 //go:embed doc.go
 var doc string
 
-const name = "sharedmap"
+// Info is the check's metadata.
+var Info = diag.Info{Name: "sharedmap", Severity: diag.Crash}
 
-var Analyzer = &analysis.Analyzer{
-	Name:     name,
-	Doc:      diag.Doc(doc, name),
-	URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#sharedmap",
-	Requires: []*analysis.Analyzer{engine.Analyzer},
-	Run:      run,
+// Analyzer is the check over the engine that takes its settings from flags.
+var Analyzer = New(engine.Analyzer)
+
+// New returns the check over the given engine analyzer.
+func New(eng *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     Info.Name,
+		Doc:      diag.Doc(doc, Info.Name),
+		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#sharedmap",
+		Requires: []*analysis.Analyzer{eng},
+		Run: func(pass *analysis.Pass) (any, error) {
+			return run(pass, pass.ResultOf[eng].(*engine.Engine))
+		},
+	}
 }
 
-func run(pass *analysis.Pass) (any, error) {
-	eng := pass.ResultOf[engine.Analyzer].(*engine.Engine)
-	c := diag.NewChecker(pass, name)
+func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
+	defer eng.Done()
+	c := diag.NewChecker(pass, Info.Name)
 	return nil, c.Run(func() {
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
@@ -51,7 +61,7 @@ type pairKey struct {
 func checkStarter(c *diag.Checker, r *engine.Result) {
 	done := map[pairKey]bool{}
 	for i, a := range r.Accesses {
-		if a.Fresh && len(r.Running[i]) == 0 {
+		if a.Fresh && len(r.Running[i]) == 0 || !a.Kind.Crashes() {
 			continue
 		}
 		for _, gi := range r.Running[i] {
@@ -66,8 +76,14 @@ func checkStarter(c *diag.Checker, r *engine.Result) {
 			}
 			done[k] = true
 			c.At(a.Pos)
-			c.Reportf(a.Pos, "%s may run while %s %s it at %s, with no common lock or join (%s)",
-				a.Phrase(), g.Describe(), verb(w), w.Where, fatal(a, *w))
+			fset := c.Pass.Fset
+			c.Report(analysis.Diagnostic{
+				Pos: a.Pos,
+				Message: fmt.Sprintf("%s may run while %s %s it at %s, with no common lock or join (%s)",
+					phrase.Access(&a), phrase.Goroutine(fset, g), phrase.Verb(w), phrase.Where(fset, w.Op), fatal(a, *w)),
+				Related: append(phrase.Start(g),
+					diag.Related(w.Op, "%s by the goroutine", phrase.Access(w))),
+			})
 		}
 	}
 }
@@ -80,15 +96,26 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 			continue
 		}
 		c.At(g.Pos)
-		if g.Siblings {
+		fset := c.Pass.Fset
+		// A callee's goroutine that races with itself is reported where
+		// the callee starts it, unless it runs a function value this
+		// function passed (a goroutine helper).
+		if g.Siblings && (!g.Spawned() || g.RunsValue) {
 			if w, x := selfConflict(g); w != nil {
+				d := analysis.Diagnostic{Pos: g.Pos}
 				if w == x {
-					c.Reportf(g.Pos, "goroutines started here in a loop all write %s at %s, with no common lock (%s)",
-						w.Name, w.Where, ops.Fatal(ops.Write))
+					d.Message = fmt.Sprintf("%s all write %s at %s, with no common lock (%s)",
+						siblings(g), w.Name, phrase.Where(fset, w.Op), ops.Fatal(ops.Write))
+					d.Related = []analysis.RelatedInformation{diag.Related(w.Op, "%s in every goroutine", phrase.Access(w))}
 				} else {
-					c.Reportf(g.Pos, "each goroutine started here in a loop writes %s at %s while another %s it at %s, with no common lock (%s)",
-						w.Name, w.Where, verb(x), x.Where, fatal(*w, *x))
+					d.Message = fmt.Sprintf("%s writes %s at %s while another %s it at %s, with no common lock (%s)",
+						eachSibling(g), w.Name, phrase.Where(fset, w.Op), phrase.Verb(x), phrase.Where(fset, x.Op), fatal(*w, *x))
+					d.Related = []analysis.RelatedInformation{
+						diag.Related(w.Op, "%s in one goroutine", phrase.Access(w)),
+						diag.Related(x.Op, "%s in another", phrase.Access(x)),
+					}
 				}
+				c.Report(d)
 				continue
 			}
 		}
@@ -99,13 +126,53 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 			}
 			for _, a := range g.Accesses {
 				if w := conflict(a, o.Accesses); w != nil {
-					c.Reportf(g.Pos, "the goroutine started here %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
-						verb(&a), a.Name, a.Where, o.Describe(), verb(w), w.Where, fatal(a, *w))
+					c.Report(analysis.Diagnostic{
+						Pos: g.Pos,
+						Message: fmt.Sprintf("%s %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
+							startedHere(g), phrase.Verb(&a), a.Name, phrase.Where(fset, a.Op), phrase.Goroutine(fset, o), phrase.Verb(w), phrase.Where(fset, w.Op), fatal(a, *w)),
+						Related: append(append([]analysis.RelatedInformation{
+							diag.Related(a.Op, "%s by the goroutine started here", phrase.Access(&a))},
+							phrase.Start(o)...),
+							diag.Related(w.Op, "%s by that goroutine", phrase.Access(w))),
+					})
 					break
 				}
 			}
 		}
 	}
+}
+
+// siblings names the instances of a goroutine that run side by side.
+func siblings(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "requests that run the net/http handler registered here at the same time"
+	case ops.GRPCMethod:
+		return "calls that run the gRPC method registered here at the same time"
+	}
+	return "goroutines started here in a loop"
+}
+
+// startedHere names the goroutine started at the reported position.
+func startedHere(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "the net/http handler registered here"
+	case ops.GRPCMethod:
+		return "the gRPC method registered here"
+	}
+	return "the goroutine started here"
+}
+
+// eachSibling names one of them: "each goroutine started here in a loop".
+func eachSibling(g *engine.Goroutine) string {
+	switch g.Kind {
+	case ops.HTTPHandler:
+		return "each request's run of the net/http handler registered here"
+	case ops.GRPCMethod:
+		return "each call's run of the gRPC method registered here"
+	}
+	return "each goroutine started here in a loop"
 }
 
 // conflict returns an access in others to a's map that races with a: one
@@ -117,12 +184,12 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 // not compared: the two sides usually hold different elements, and the
 // analysis cannot tell which.
 func conflict(a engine.Access, others []engine.Access) *engine.Access {
-	if strings.Contains(a.Ref.Path, "[]") {
+	if a.Ref.InElement() || !a.Kind.Crashes() {
 		return nil
 	}
 	for i := range others {
 		o := &others[i]
-		if o.Ref == a.Ref && (a.Kind == ops.Write || o.Kind == ops.Write) && !common(a.Locks, o.Locks) {
+		if o.Ref == a.Ref && o.Kind.Crashes() && (a.Kind == ops.Write || o.Kind == ops.Write) && !common(a.Locks, o.Locks) {
 			return o
 		}
 	}
@@ -143,7 +210,7 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 		}
 		for j := range g.Accesses {
 			x := &g.Accesses[j]
-			if x.Ref == w.Ref && !common(w.Locks, x.Locks) {
+			if x.Ref == w.Ref && x.Kind.Crashes() && !common(w.Locks, x.Locks) {
 				return w, x
 			}
 		}
@@ -155,7 +222,7 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 // iteration of the loop around start: its root is computed inside the loop,
 // or it is an element of a container.
 func perIteration(r ref.Ref, start ssa.Instruction) bool {
-	if strings.Contains(r.Path, "[]") {
+	if r.InElement() {
 		return true
 	}
 	if r.Kind != ref.Local {
@@ -187,18 +254,6 @@ func reaches(b, c *ssa.BasicBlock) bool {
 		return false
 	}
 	return walk(b)
-}
-
-func verb(a *engine.Access) string {
-	switch a.Kind {
-	case ops.Write:
-		return "writes"
-	case ops.Iterate:
-		return "ranges over"
-	case ops.Clone:
-		return "clones"
-	}
-	return "reads"
 }
 
 // fatal is the runtime's message for a race between a and b.

@@ -8,5 +8,5 @@ import (
 )
 
 func Test(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), sharedmap.Analyzer, "a", "facts")
+	analysistest.Run(t, analysistest.TestData(), sharedmap.Analyzer, "a", "facts", "lazy", "lazyuse", "lazyreset", "threading", "discov", "httpsrv")
 }

@@ -23,7 +23,7 @@
     nav.textContent = "";
     data.scenarios.forEach((s, i) => {
       const b = el("button", { id: "tab-" + s.id, text: s.title, "data-kind": s.kind });
-      b.onclick = () => { stop(); select(i, 0); };
+      b.onclick = () => { stop(); select(i, s.start || 0); };
       nav.append(b);
     });
   }
@@ -117,10 +117,11 @@
       iters.append(el("div", { "data-iter": c.iter, text: `iterator ${c.iter}: B=${c.B}, start bucket ${c.startBucket}, offset ${c.offset}${c.wrapped ? ", wrapped" : ""}${check}; ${where}` }));
     });
     view.append(iters);
-    view.append(el("div", { class: "legend" },
-      el("span", { class: "swatch-live", text: "live key@tophash" }), el("span", { class: "swatch-one", text: "emptyOne (1)" }),
-      el("span", { class: "swatch-rest", text: "emptyRest (0)" }), el("span", { class: "swatch-x", text: "evacuatedX (2)" }),
-      el("span", { class: "swatch-y", text: "evacuatedY (3)" }), el("span", { class: "swatch-e", text: "evacuatedEmpty (4)" })));
+    view.append(classicLegend());
+    (f.stale || []).forEach((a) => {
+      view.append(el("h2", { text: `dropped array: the map no longer uses it, iterator ${a.iter} still reads it (${a.buckets.length} buckets)` }));
+      view.append(drawArray("stale", a.buckets, f, h, a.iter));
+    });
     if (f.old) {
       view.append(el("h2", { text: `oldbuckets (${f.old.length})` }));
       view.append(drawArray("old", f.old, f, h));
@@ -129,16 +130,41 @@
     view.append(drawArray("buckets", f.buckets || [], f, h));
   }
 
-  function drawArray(name, chains, f, h) {
-    const arr = el("div", { class: "array", id: name });
-    const cursors = (f.iters || []).filter((c) => !c.done && (c.array === name || (name === "old" && c.array === "oldbuckets")));
+  // A legend entry: a sample drawn with the same classes as the real thing.
+  const legendKey = (sample, text) => el("span", { class: "key" }, sample, el("span", { text }));
+  const slotSample = (state, cls, k, th) => el("div", { class: "slot sample " + (cls || ""), "data-state": state }, el("span", { class: "k", text: k }), el("span", { class: "th", text: th }));
+
+  function classicLegend() {
+    return el("div", { class: "legend", id: "legend" },
+      legendKey(slotSample("live", "", "7", "a3"), "live key, its tophash"),
+      legendKey(slotSample("empty-one", "", "", "emptyOne"), "emptyOne (1): deleted"),
+      legendKey(slotSample("empty-rest", "", "", "emptyRest"), "emptyRest (0): empty, nothing live after it"),
+      legendKey(slotSample("evac-x", "", "", "evacX"), "evacuatedX (2): moved to the same index"),
+      legendKey(slotSample("evac-y", "", "", "evacY"), "evacuatedY (3): moved to index + old size"),
+      legendKey(slotSample("evac-empty", "", "", "evacEmpty"), "evacuatedEmpty (4)"),
+      legendKey(slotSample("empty-one", "stale", "9", "emptyOne"), "struck-through key: left behind in an empty or evacuated slot"),
+      legendKey(el("div", { class: "chain sample focus", "data-outline": "focus" }, slotSample("live", "focus", "7", "a3")), "red dashed: the bucket and slot this step touched"),
+      legendKey(el("div", { class: "chain sample iter-at", "data-outline": "iter" }, slotSample("live", "iter-slot", "7", "a3")), "blue: an iterator's bucket, and the key it returned last"),
+      legendKey(el("div", { class: "chain sample iter-at focus" }, slotSample("live", "iter-slot focus", "7", "a3")), "both: this step is the iterator's own"),
+      legendKey(el("div", { class: "bucket sample prealloc", "data-outline": "prealloc" }, slotSample("empty-rest", "", "", "emptyRest")), "grey dashed border: a preallocated overflow bucket"),
+      legendKey(el("span", { class: "sample nevac-mark", text: "\u25BC nevacuate" }), "the next old bucket to evacuate"));
+  }
+
+  // drawArray draws one bucket array: name is "buckets", "old" or "stale"
+  // (the array iterator staleIter still reads after the map dropped it).
+  function drawArray(name, chains, f, h, staleIter) {
+    const id = name === "stale" ? "stale-" + staleIter : name;
+    const arr = el("div", { class: "array", id });
+    const mine = (c) => name === "stale" ? c.array === "stale" && c.iter === staleIter : c.array === name || (name === "old" && c.array === "oldbuckets");
+    const cursors = (f.iters || []).filter((c) => !c.done && mine(c));
+    const fo = f.focus && f.focus.array === name && (name !== "stale" || f.focus.iter === staleIter) ? f.focus : null;
     chains.forEach((chain, i) => {
       const evac = name === "old" && chain[0] && parseInt(chain[0].t.slice(0, 2), 16) > 1 && parseInt(chain[0].t.slice(0, 2), 16) < 5;
       let label = `${name === "old" ? "old " : ""}${i}`;
       const c = el("div", { class: "chain", "data-index": i });
       if (evac) c.classList.add("evacuated");
       if (name === "old" && i === h.nevacuate) { c.classList.add("nevac"); label += " \u25BC nevacuate"; }
-      if (f.focus && f.focus.array === name && f.focus.bucket === i) c.classList.add("focus");
+      if (fo && fo.bucket === i) c.classList.add("focus");
       const here = cursors.filter((k) => k.bucket === i);
       if (here.length) { c.classList.add("iter-at"); label += " it" + here.map((k) => k.iter).join(","); }
       c.append(el("div", { class: "label", text: label }));
@@ -155,7 +181,7 @@
             slot.append(el("span", { class: "k", text: key }), el("span", { class: "th", text: slotMark[st] }));
             if (key) slot.classList.add("stale");
           }
-          if (f.focus && f.focus.array === name && f.focus.bucket === i && f.focus.chain === j && f.focus.slot === s) slot.classList.add("focus");
+          if (fo && fo.bucket === i && fo.chain === j && fo.slot === s) slot.classList.add("focus");
           if (here.some((k) => k.chain === j && k.slot === s)) slot.classList.add("iter-slot");
           bk.append(slot);
         }
@@ -177,6 +203,7 @@
     item("globalDepth", "globalDepth", f.globalDepth);
     item("tables", "tables", (f.tables || []).length);
     view.append(hdr);
+    view.append(swissLegend());
     if (f.iter) {
       const c = f.iter;
       view.append(el("div", { class: "iters", id: "iters" }, el("div", { text: c.done ? "iterator: done" : `iterator: ${c.small ? "small group" : "table " + c.table} slot ${c.slot}${c.stale ? " (a table the map replaced)" : ""}` })));
@@ -184,7 +211,7 @@
     if (f.small) {
       view.append(el("h2", { text: "small map: one group, no table" }));
       const t = el("div", { class: "table", id: "small" });
-      t.append(drawGroups(f.smallGroup || "", f.iter && f.iter.small && !f.iter.done ? f.iter.slot : -1));
+      t.append(drawGroups(f.smallGroup || "", f.iter && f.iter.small && !f.iter.done ? f.iter.slot : -1, f.focus && f.focus.table < 0 ? f.focus.slot : -1));
       view.append(t);
       return;
     }
@@ -194,23 +221,45 @@
     view.append(dir);
     (f.tables || []).forEach((t, i) => {
       const d = el("div", { class: "table", "data-table": i });
+      const fo = f.focus || { table: -2, slot: -1 };
+      if ((fo.tables || []).includes(i)) d.classList.add("focus");
       d.append(el("div", { class: "stats", text: `T${i}: capacity ${t.capacity}, used ${t.used}, growthLeft ${t.growthLeft}, tombstones ${t.tombstones}, localDepth ${t.localDepth}, first directory entry ${t.index}` }));
       const at = f.iter && !f.iter.done && f.iter.table === i ? f.iter.slot : -1;
-      d.append(drawGroups(t.ctrl, at));
+      d.append(drawGroups(t.ctrl, at, fo.table === i ? fo.slot : -1));
       view.append(d);
     });
   }
 
-  function drawGroups(hex, iterSlot) {
+  // Full slots are shades of green (the hue follows H2), the colour of a
+  // live key on the classic tabs, so that none can be read as an
+  // evacuation mark (blue, purple there).
+  const fullColour = (h2) => `hsl(${95 + Math.round(h2 * 50 / 128)},50%,${58 + (h2 % 3) * 6}%)`;
+
+  function ctrlCell(c, cls) {
+    const kind = c === 0x80 ? "empty" : c === 0xfe ? "deleted" : "full";
+    const cell = el("span", { class: "ctrl " + (cls || ""), "data-c": kind, title: kind === "full" ? `H2 ${c.toString(16)}` : kind });
+    if (kind === "full") cell.style.background = fullColour(c);
+    return cell;
+  }
+
+  function swissLegend() {
+    return el("div", { class: "legend", id: "legend" },
+      legendKey(ctrlCell(0x80, "sample"), "empty"),
+      legendKey(ctrlCell(0x23, "sample"), "full: a key; the shade follows its H2 (7 bits of its hash)"),
+      legendKey(ctrlCell(0xfe, "sample"), "deleted (a tombstone: probes go on past it)"),
+      legendKey(el("span", { class: "group sample focus", "data-outline": "focus" }, ctrlCell(0x80), ctrlCell(0x23, "focus"), ctrlCell(0x80)),
+        "red dashed: the slot (and its group) this operation changed, or a table it created"),
+      legendKey(el("span", { class: "group sample", "data-outline": "iter" }, ctrlCell(0x80), ctrlCell(0x23, "iter-slot"), ctrlCell(0x80)), "blue: the slot of the key the iterator returned last"));
+  }
+
+  function drawGroups(hex, iterSlot, focusSlot) {
     const gs = el("div", { class: "groups" });
     for (let g = 0; g * 16 < hex.length; g++) {
       const grp = el("div", { class: "group", title: `group ${g}` });
       for (let s = 0; s < 8; s++) {
-        const c = parseInt(hex.slice(g * 16 + 2 * s, g * 16 + 2 * s + 2), 16);
-        const kind = c === 0x80 ? "empty" : c === 0xfe ? "deleted" : "full";
-        const cell = el("span", { class: "ctrl", "data-c": kind, title: kind === "full" ? `H2 ${c.toString(16)}` : kind });
-        if (kind === "full") cell.style.background = `hsl(${Math.round(c * 360 / 128)},55%,68%)`;
+        const cell = ctrlCell(parseInt(hex.slice(g * 16 + 2 * s, g * 16 + 2 * s + 2), 16));
         if (g * 8 + s === iterSlot) cell.classList.add("iter-slot");
+        if (g * 8 + s === focusSlot) { cell.classList.add("focus"); grp.classList.add("focus"); }
         grp.append(cell);
       }
       gs.append(grp);
@@ -267,7 +316,7 @@
         if (i >= 0) data.scenarios[i] = body; else data.scenarios.push(body);
         tabs();
         stop();
-        select(data.scenarios.findIndex((s) => s.id === body.id), 0);
+        select(data.scenarios.findIndex((s) => s.id === body.id), body.start || 0);
       } catch (err) {
         $("runerr").textContent = String(err.message || err);
       }
@@ -275,6 +324,6 @@
   }
 
   tabs();
-  if (!fromHash()) select(0, 0);
+  if (!fromHash()) select(0, data.scenarios.length ? data.scenarios[0].start || 0 : 0);
   document.body.dataset.ready = "1";
 })();

@@ -3,82 +3,31 @@
 // gccgo (whose libgo has the Go 1.18 classic map) and compares every line
 // with the classic model running the same operations.
 //
-// Input, one operation per line (see classic/verify.Op):
+// Input: operations in classic/op's text form, one per line (i K V, d K,
+// g K, c, r, n, e, m H). A range is a reflect.MapIter; c is
+// "for k := range m { delete(m, k) }", which compiles to mapclear.
 //
-//	i K V   m[K] = V
-//	d K     delete(m, K)
-//	g K     v, ok := m[K]
-//	c       for k := range m { delete(m, k) }   (mapclear)
-//	r       start an iteration (reflect.MapIter) and take its first key
-//	n       the iteration's next key
-//	e       drop the iteration
-//	m H     m = make(map[int]int, H) (and drop the iteration)
-//
-// Output, one JSON object per operation (classic/verify.Record): the key's
+// Output: one JSON record per operation (classic/verify/record): the key's
 // hash under the map's current seed (for i, d, g: read with inspect.Locate
-// before the operation), what a lookup or the iterator returned, the map's
+// before the operation), what a lookup or the range returned, the map's
 // header and every bucket chain's tophash bytes (inspect.Inspect), and the
-// live iterator's state (inspect.Iter).
+// open range's iterator state (inspect.Iter).
 //
 // The probe must stay within Go 1.18 (gccgo 12): no generics, no clear,
-// no min/max.
+// no min/max; so must the packages it imports.
 package main
 
 import (
 	"bufio"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
-	"strconv"
-	"strings"
 
+	"github.com/mapsafe/mapsafe/classic/op"
+	"github.com/mapsafe/mapsafe/classic/verify/record"
 	"github.com/mapsafe/mapsafe/inspect"
 )
-
-// record, mapObs and iterObs are classic/verify's Record, MapObs and
-// IterObs; verify decodes with DisallowUnknownFields and its tests run this
-// probe, so a field renamed on one side only fails them.
-type record struct {
-	Op    int      `json:"op"`
-	Hash  uint64   `json:"hash,omitempty"`
-	Found bool     `json:"found,omitempty"`
-	Key   int      `json:"key,omitempty"`
-	Val   int      `json:"val,omitempty"`
-	Map   mapObs   `json:"map"`
-	Iter  *iterObs `json:"iter,omitempty"`
-	// After an operation that emptied the map (and so reseeded it) while
-	// an iteration is open: the new hashes of every key that iteration
-	// may still meet in the bucket arrays it reads.
-	RehashKeys   []int    `json:"rk,omitempty"`
-	RehashHashes []uint64 `json:"rh,omitempty"`
-}
-
-type mapObs struct {
-	Count     int      `json:"count"`
-	Flags     uint8    `json:"flags"`
-	B         uint8    `json:"B"`
-	Noverflow uint16   `json:"noverflow"`
-	Growing   bool     `json:"growing"`
-	SameSize  bool     `json:"sameSize"`
-	Nevacuate uint64   `json:"nevacuate"`
-	Free      int      `json:"free"`
-	Buckets   []string `json:"buckets,omitempty"`
-	Old       []string `json:"old,omitempty"`
-}
-
-type iterObs struct {
-	Done    bool   `json:"done"`
-	Bucket  uint64 `json:"bucket"`
-	I       uint8  `json:"i"`
-	Start   uint64 `json:"start"`
-	Offset  uint8  `json:"offset"`
-	Wrapped bool   `json:"wrapped"`
-	B       uint8  `json:"B"`
-	Check   uint64 `json:"check"`
-	NoCheck bool   `json:"noCheck"`
-}
 
 func main() {
 	if err := run(); err != nil {
@@ -88,148 +37,169 @@ func main() {
 }
 
 func run() error {
-	m := map[int]int{}
-	var it *reflect.MapIter
-	done := false
-	// iterKeys: keys live when the open iteration started or inserted
-	// since; the only keys a stale bucket array can still hold.
-	var iterKeys []int
-	inIter := map[int]bool{}
+	p := &probe{m: map[int]int{}}
 	in := bufio.NewScanner(os.Stdin)
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	for n := 0; in.Scan(); n++ {
-		f := strings.Fields(in.Text())
-		if len(f) == 0 {
-			return fmt.Errorf("line %d: empty", n+1)
-		}
-		rec := record{Op: n}
-		before := len(m)
-		var k, v int
-		var err error
-		if len(f) > 1 {
-			if k, err = strconv.Atoi(f[1]); err != nil {
-				return fmt.Errorf("line %d: %v", n+1, err)
-			}
-		}
-		if len(f) > 2 {
-			if v, err = strconv.Atoi(f[2]); err != nil {
-				return fmt.Errorf("line %d: %v", n+1, err)
-			}
-		}
-		switch f[0] {
-		case "m":
-			if len(f) != 2 {
-				return fmt.Errorf("line %d: %q: wrong number of arguments", n+1, in.Text())
-			}
-			m = make(map[int]int, k)
-			it = nil
-		case "i", "d", "g":
-			if len(f) != 2 && f[0] != "i" || f[0] == "i" && len(f) != 3 {
-				return fmt.Errorf("line %d: %q: wrong number of arguments", n+1, in.Text())
-			}
-			loc, err := inspect.Locate(m, k)
-			if err != nil {
-				return fmt.Errorf("line %d: %v", n+1, err)
-			}
-			rec.Hash = loc.Hash
-			switch f[0] {
-			case "i":
-				m[k] = v
-				if it != nil && !inIter[k] {
-					inIter[k] = true
-					iterKeys = append(iterKeys, k)
-				}
-			case "d":
-				delete(m, k)
-			default:
-				rec.Val, rec.Found = m[k]
-			}
-		case "c":
-			for key := range m {
-				delete(m, key)
-			}
-		case "r":
-			iterKeys, inIter = iterKeys[:0], map[int]bool{}
-			for key := range m {
-				inIter[key] = true
-				iterKeys = append(iterKeys, key)
-			}
-			it = reflect.ValueOf(m).MapRange()
-			done = !it.Next()
-			if !done {
-				rec.Found, rec.Key, rec.Val = true, int(it.Key().Int()), int(it.Value().Int())
-			}
-		case "n":
-			if it != nil && !done {
-				done = !it.Next()
-				if !done {
-					rec.Found, rec.Key, rec.Val = true, int(it.Key().Int()), int(it.Value().Int())
-				}
-			}
-		case "e":
-			it = nil
-		default:
-			return fmt.Errorf("line %d: unknown operation %q", n+1, f[0])
-		}
-		if it != nil && before > 0 && len(m) == 0 {
-			for _, key := range iterKeys {
-				loc, err := inspect.Locate(m, key)
-				if err != nil {
-					return fmt.Errorf("line %d: %v", n+1, err)
-				}
-				rec.RehashKeys = append(rec.RehashKeys, key)
-				rec.RehashHashes = append(rec.RehashHashes, loc.Hash)
-			}
-		}
-		lay, err := inspect.Inspect(m)
+		o, err := op.ParseLine(in.Text())
 		if err != nil {
 			return fmt.Errorf("line %d: %v", n+1, err)
 		}
-		c := lay.Classic
-		if c == nil {
-			return fmt.Errorf("not a classic map (%s, %s): build the probe with -compiler=gccgo", lay.Impl, lay.Runtime)
+		rec, err := p.apply(o)
+		if err != nil {
+			return fmt.Errorf("line %d: %v", n+1, err)
 		}
-		rec.Map = mapObs{Count: c.Count, Flags: c.Flags, B: c.B, Noverflow: c.NOverflow, Growing: c.Growing,
-			SameSize: c.SameSize, Nevacuate: uint64(c.NEvacuate), Free: c.FreeOverflow,
-			Buckets: chains(c.Buckets), Old: chains(c.OldBuckets)}
-		if it != nil {
-			st, err := inspect.Iter(it)
-			if err != nil {
-				return fmt.Errorf("line %d: %v", n+1, err)
-			}
-			if ci := st.Classic; ci != nil {
-				rec.Iter = &iterObs{Done: done, Bucket: uint64(ci.Bucket), I: ci.I, Start: uint64(ci.StartBucket),
-					Offset: ci.Offset, Wrapped: ci.Wrapped, B: ci.B, Check: uint64(ci.CheckBucket), NoCheck: ci.NoCheck}
-			} else {
-				rec.Iter = &iterObs{Done: done}
-			}
-		}
-		if err := enc.Encode(&rec); err != nil {
+		rec.Op = n
+		if err := enc.Encode(rec); err != nil {
 			return err
 		}
 	}
 	return in.Err()
 }
 
-// chains encodes each bucket chain as the hex of its tophash arrays,
-// overflow buckets separated by dots.
+// probe is the real map and its open range.
+type probe struct {
+	m    map[int]int
+	it   *reflect.MapIter // the open range, nil if none
+	done bool             // it is exhausted
+	// iterKeys: keys live when the open range started or inserted since;
+	// the only keys a bucket array the map no longer uses can still hold.
+	iterKeys []int
+	inIter   map[int]bool
+}
+
+// apply runs o on the real map and observes the result.
+func (p *probe) apply(o op.Op) (*record.Record, error) {
+	rec := &record.Record{}
+	before := len(p.m)
+	switch o.Kind {
+	case op.Insert, op.Delete, op.Lookup:
+		loc, err := inspect.Locate(p.m, o.Key)
+		if err != nil {
+			return nil, err
+		}
+		rec.Hash = loc.Hash
+		p.access(o, rec)
+	case op.Clear:
+		for k := range p.m {
+			delete(p.m, k)
+		}
+	case op.IterStart:
+		p.iterKeys, p.inIter = p.iterKeys[:0], map[int]bool{}
+		for k := range p.m {
+			p.inIter[k] = true
+			p.iterKeys = append(p.iterKeys, k)
+		}
+		p.it = reflect.ValueOf(p.m).MapRange()
+		p.next(rec)
+	case op.IterNext:
+		if p.it == nil {
+			return nil, fmt.Errorf("%q: no range is open", o.String())
+		}
+		if !p.done {
+			p.next(rec)
+		}
+	case op.IterEnd:
+		if p.it == nil {
+			return nil, fmt.Errorf("%q: no range is open", o.String())
+		}
+		p.it = nil
+	case op.Make:
+		p.m = make(map[int]int, o.Key)
+		p.it = nil
+	default:
+		return nil, fmt.Errorf("unknown operation %q", o.String())
+	}
+	if p.it != nil && before > 0 && len(p.m) == 0 {
+		if err := p.rehash(rec); err != nil {
+			return nil, err
+		}
+	}
+	return rec, p.observe(rec)
+}
+
+// access runs an insert, delete or lookup.
+func (p *probe) access(o op.Op, rec *record.Record) {
+	switch o.Kind {
+	case op.Insert:
+		p.m[o.Key] = o.Val
+		if p.it != nil && !p.inIter[o.Key] {
+			p.inIter[o.Key] = true
+			p.iterKeys = append(p.iterKeys, o.Key)
+		}
+	case op.Delete:
+		delete(p.m, o.Key)
+	default:
+		rec.Val, rec.Found = p.m[o.Key]
+	}
+}
+
+// next takes the open range's next key.
+func (p *probe) next(rec *record.Record) {
+	p.done = !p.it.Next()
+	if !p.done {
+		rec.Found, rec.Key, rec.Val = true, int(p.it.Key().Int()), int(p.it.Value().Int())
+	}
+}
+
+// rehash records, after the map was emptied (and so reseeded) under an
+// open range, the new hashes of every key the range may still meet.
+func (p *probe) rehash(rec *record.Record) error {
+	for _, k := range p.iterKeys {
+		loc, err := inspect.Locate(p.m, k)
+		if err != nil {
+			return err
+		}
+		rec.RehashKeys = append(rec.RehashKeys, k)
+		rec.RehashHashes = append(rec.RehashHashes, loc.Hash)
+	}
+	return nil
+}
+
+// observe reads the map's header and buckets and the open range's state.
+func (p *probe) observe(rec *record.Record) error {
+	lay, err := inspect.Inspect(p.m)
+	if err != nil {
+		return err
+	}
+	c := lay.Classic
+	if c == nil {
+		return fmt.Errorf("not a classic map (%s, %s): build the probe with -compiler=gccgo", lay.Impl, lay.Runtime)
+	}
+	rec.Map = record.Map{Count: c.Count, Flags: c.Flags, B: c.B, Noverflow: c.NOverflow, Growing: c.Growing,
+		SameSize: c.SameSize, Nevacuate: uint64(c.NEvacuate), Free: c.FreeOverflow,
+		Buckets: chains(c.Buckets), Old: chains(c.OldBuckets)}
+	if p.it == nil {
+		return nil
+	}
+	st, err := inspect.Iter(p.it)
+	if err != nil {
+		return err
+	}
+	rec.Iter = &record.Iter{Done: p.done}
+	if ci := st.Classic; ci != nil {
+		rec.Iter = &record.Iter{Done: p.done, Bucket: uint64(ci.Bucket), I: ci.I, Start: uint64(ci.StartBucket),
+			Offset: ci.Offset, Wrapped: ci.Wrapped, B: ci.B, Check: uint64(ci.CheckBucket), NoCheck: ci.NoCheck}
+	}
+	return nil
+}
+
+// chains encodes each bucket chain's tophash arrays (record.Chain).
 func chains(bs []inspect.Bucket) []string {
 	if bs == nil {
 		return nil
 	}
 	out := make([]string, len(bs))
 	for i, b := range bs {
-		parts := make([]string, len(b.Chain))
+		tops := make([][8]uint8, len(b.Chain))
 		for j, th := range b.Chain {
-			var raw [8]byte
 			for s, t := range th {
-				raw[s] = byte(t)
+				tops[j][s] = uint8(t)
 			}
-			parts[j] = hex.EncodeToString(raw[:])
 		}
-		out[i] = strings.Join(parts, ".")
+		out[i] = record.Chain(tops)
 	}
 	return out
 }

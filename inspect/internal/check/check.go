@@ -56,14 +56,15 @@ func Verify(m interface{}, l *inspect.Layout) error {
 			return err
 		}
 		switch {
-		case l.Swiss != nil:
-			want[slotKey{loc.Table, loc.H2}]++
-		case l.Classic != nil:
-			w := loc.Bucket
-			if loc.OldBucket >= 0 && !l.Classic.OldBuckets[loc.OldBucket].Evacuated {
-				w = -1 - loc.OldBucket
+		case loc.Swiss != nil:
+			want[slotKey{loc.Swiss.Table, loc.Swiss.H2}]++
+		case loc.Classic != nil:
+			c := loc.Classic
+			w := c.Bucket
+			if c.OldBucket >= 0 && !l.Classic.OldBuckets[c.OldBucket].Evacuated {
+				w = -1 - c.OldBucket
 			}
-			want[slotKey{w, uint8(loc.TopHash)}]++
+			want[slotKey{w, uint8(c.TopHash)}]++
 		}
 	}
 	got := map[slotKey]int{}

@@ -213,9 +213,10 @@ type growthResult struct {
 	Stats    inspect.Stats         `json:"stats"`
 }
 
-// growth traces a fill of 200 keys step by step and as a whole, and a
-// churn (delete one key, insert a new one, the count staying at 40) that
-// piles up overflow buckets until a same-size grow.
+// growth traces a fill of 200 keys step by step (StepKey) and as a whole,
+// and a churn (delete one key, insert a new one, the count staying at 40;
+// Step after the delete, StepKey after the insert) that piles up overflow
+// buckets until a same-size grow.
 func growth() error {
 	m := map[int]int{}
 	tr, err := inspect.NewTracer(m)
@@ -224,7 +225,7 @@ func growth() error {
 	}
 	for i := 0; i < 200; i++ {
 		m[i] = i
-		if err := tr.Step(); err != nil {
+		if err := tr.StepKey(i); err != nil {
 			return err
 		}
 	}
@@ -262,7 +263,7 @@ func growth() error {
 			return err
 		}
 		m[i] = i
-		if err := tr.Step(); err != nil {
+		if err := tr.StepKey(i); err != nil {
 			return err
 		}
 	}

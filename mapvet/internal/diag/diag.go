@@ -92,6 +92,20 @@ func names(checks []string, name string) bool {
 	return false
 }
 
+// InPackage reports whether pos is in one of the files of the package
+// being checked (not a position from another package's summary).
+func (c *Checker) InPackage(pos token.Pos) bool {
+	if !pos.IsValid() {
+		return false
+	}
+	for _, f := range c.Pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return true
+		}
+	}
+	return false
+}
+
 // At records the position the check is working on, for panic reports.
 func (c *Checker) At(pos token.Pos) { c.cur = pos }
 
@@ -125,16 +139,6 @@ func (c *Checker) Run(f func()) (err error) {
 	return nil
 }
 
-// Where renders a position as "file.go:12" for messages.
-func Where(fset *token.FileSet, pos token.Pos) string {
-	p := fset.Position(pos)
-	f := p.Filename
-	if i := strings.LastIndexAny(f, `/\`); i >= 0 {
-		f = f[i+1:]
-	}
-	return fmt.Sprintf("%s:%d", f, p.Line)
-}
-
 // Doc extracts an analyzer's documentation from its doc.go: the text after
 // the "# Analyzer name" heading, as go doc shows it.
 func Doc(src, name string) string {
@@ -159,6 +163,38 @@ func Doc(src, name string) string {
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
+// Related is a secondary position of a finding: the other side of a race,
+// the start of the goroutine, the lock that guards the map.
+func Related(pos token.Pos, format string, args ...any) analysis.RelatedInformation {
+	return analysis.RelatedInformation{Pos: pos, Message: fmt.Sprintf(format, args...)}
+}
+
+// Severity is what a check's finding means for the program.
+type Severity uint8
+
+const (
+	Crash   Severity = iota + 1 // the program can die with a fatal map error
+	Warning                     // results that vary between runs, or a misused directive
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Crash:
+		return "crash"
+	case Warning:
+		return "warning"
+	}
+	return "?"
+}
+
+// Info is a check's metadata, which each check declares once: drivers
+// choose SARIF levels, help text and the default selection from it.
+type Info struct {
+	Name       string
+	Severity   Severity
+	NonDefault bool // off unless selected by name
+}
+
 // Checks lists the names of mapvet's checks, the names a //mapvet:ignore
 // directive may use.
-var Checks = []string{"deferaccess", "rlockwrite", "sharedmap", "rangeinsert"}
+var Checks = []string{"deferaccess", "rlockwrite", "sharedmap", "guardedby", "copiedowner", "rangeinsert"}

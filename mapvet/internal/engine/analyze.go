@@ -1,9 +1,7 @@
 package engine
 
 import (
-	"fmt"
 	"go/token"
-	"path/filepath"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -16,14 +14,16 @@ import (
 // dataflow to a fixed point, and a final pass that records what holds at
 // each access, each goroutine start and each return.
 type funcAnalysis struct {
-	e  *Engine
-	fn *ssa.Function
+	e     *Engine
+	fn    *ssa.Function
+	steps int // instructions visited (caps.go)
 
 	gs      []*Goroutine
 	goAt    map[ssa.Instruction][]int
 	ds      []*Deferred
 	deferAt map[ssa.Instruction]*deferInfo
 	calls   map[ssa.Instruction]*callInfo
+	dyn     map[ssa.Instruction][]DynCall // calls of function values not known here
 
 	in map[*ssa.BasicBlock]*state
 
@@ -36,7 +36,7 @@ type funcAnalysis struct {
 
 type callInfo struct {
 	sum  *Summary // substituted into fn's namespace
-	name string   // the callee as written, for messages
+	call *Call
 }
 
 type deferInfo struct {
@@ -51,6 +51,7 @@ func (e *Engine) analyze(fn *ssa.Function) *Result {
 		goAt:     map[ssa.Instruction][]int{},
 		deferAt:  map[ssa.Instruction]*deferInfo{},
 		calls:    map[ssa.Instruction]*callInfo{},
+		dyn:      map[ssa.Instruction][]DynCall{},
 		in:       map[*ssa.BasicBlock]*state{},
 		overlaps: map[[2]int]bool{},
 	}
@@ -60,18 +61,28 @@ func (e *Engine) analyze(fn *ssa.Function) *Result {
 		a.res.Summary = a.sum
 		return a.res
 	}
-	a.prepass()
-	a.solve()
-	a.recordAll()
+	if !a.run() {
+		e.caps.OverBudget = append(e.caps.OverBudget, fn.String())
+		return &Result{Fn: fn, Summary: &Summary{}}
+	}
 	return a.res
 }
 
-func (a *funcAnalysis) where(pos token.Pos) string {
-	if !pos.IsValid() {
-		return "?"
-	}
-	p := a.e.fset.Position(pos)
-	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+// run analyses the function; it reports false when the function went over
+// its step budget.
+func (a *funcAnalysis) run() (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, over := r.(errBudget); !over {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	a.prepass()
+	a.solve()
+	a.recordAll()
+	return true
 }
 
 // prepass finds goroutine starts, deferred calls and summarised calls.
@@ -83,16 +94,25 @@ func (a *funcAnalysis) prepass() {
 				a.deferAt[in] = &deferInfo{d: a.deferred(in)}
 				continue
 			case *ssa.Go:
-				if s := ops.StartOf(in); s != nil && s.Fn != nil {
-					a.addGoroutine(in, a.start(s))
+				if s := ops.StartOf(in); s != nil {
+					if g := a.start(s); g != nil {
+						a.addGoroutine(in, g)
+					}
 				}
 				continue
 			}
 			if s := ops.StartOf(instr); s != nil {
-				if s.Fn != nil {
-					a.addGoroutine(instr, a.start(s))
+				if g := a.start(s); g != nil {
+					a.addGoroutine(instr, g)
 				}
 				continue
+			}
+			for _, s := range ops.EntryPoints(instr) {
+				// A server runs it for each request, many at once.
+				if g := a.start(s); g != nil {
+					g.Siblings = true
+					a.addGoroutine(instr, g)
+				}
 			}
 			call, ok := instr.(*ssa.Call)
 			if !ok {
@@ -100,14 +120,19 @@ func (a *funcAnalysis) prepass() {
 			}
 			ci := a.callSummary(&call.Call, call.Pos())
 			if ci == nil {
+				ci = a.dynSummary(instr, &call.Call, call.Pos())
+			}
+			if ci == nil {
+				ci = a.invokeSummary(&call.Call, call.Pos())
+			}
+			if ci == nil {
 				continue
 			}
 			a.calls[instr] = ci
 			for _, sp := range ci.sum.Spawns {
 				g := *sp
-				g.How = "goroutine started by " + ci.name
+				g.By = ci.call
 				g.Pos = call.Pos()
-				g.Spawned = true
 				a.addGoroutine(instr, &g)
 			}
 		}
@@ -118,6 +143,10 @@ func (a *funcAnalysis) prepass() {
 }
 
 func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
+	if len(a.gs) >= a.e.limits.Goroutines {
+		a.e.caps.Goroutines++
+		return
+	}
 	g.Index = len(a.gs)
 	g.Instr = instr
 	a.gs = append(a.gs, g)
@@ -125,18 +154,33 @@ func (a *funcAnalysis) addGoroutine(instr ssa.Instruction, g *Goroutine) {
 }
 
 // start describes a goroutine start with the started function's effects
-// named in this function's namespace.
+// named in this function's namespace, or nil when nothing is known of it.
 func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
-	sum := a.e.summary(s.Fn)
-	if sum == nil {
-		sum = &Summary{} // a function of another package with nothing known
+	var sub *Summary
+	switch {
+	case s.Fn != nil:
+		sum := a.e.summary(s.Fn)
+		if sum == nil {
+			sum = &Summary{} // a function of another package with nothing known
+		}
+		sub = a.e.substSummary(sum, a.refsOfAll(s.Args), a.refsOfAll(s.Binds), a.fn, nil)
+	case s.Value != nil:
+		// go fn(): a function value; known here, or to a caller.
+		sub = &Summary{Calls: a.dynCall(s.Value, s.Args)}
+	case s.Invoke != nil:
+		ci := a.invokeSummary(s.Invoke, s.Pos)
+		if ci == nil {
+			return nil
+		}
+		sub = ci.sum
+	default:
+		return nil
 	}
-	sub := a.e.substSummary(sum, refsOf(s.Args), refsOf(s.Binds), a.fn, "", token.NoPos)
 	g := &Goroutine{
-		How:      s.How,
+		Kind:     s.Kind,
 		Origin:   a.fn.String(),
 		Pos:      s.Pos,
-		Where:    a.where(s.Pos),
+		Start:    s.Pos,
 		Accesses: sub.Accesses,
 		Dones:    sub.Dones,
 		Sends:    sub.Sends,
@@ -146,17 +190,20 @@ func (a *funcAnalysis) start(s *ops.Start) *Goroutine {
 		g.Accesses = append(g.Accesses, sp.Accesses...)
 		g.Dones = append(g.Dones, sp.Dones...)
 		g.Sends = append(g.Sends, sp.Sends...)
+		g.Calls = append(g.Calls, sp.Calls...)
 	}
-	g.Accesses = compact(g.Accesses)
+	g.Calls = append(g.Calls, sub.Calls...)
+	a.resolveGoroutine(g)
+	g.Accesses = a.e.compact(a.e.feasible(g.Accesses))
 	if s.Group != nil {
-		g.Groups = ref.Of(s.Group)
+		g.Groups = a.e.refsOf(s.Group)
 	}
 	return g
 }
 
 // deferred describes what a deferred call does when it runs.
 func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
-	d := &Deferred{Index: len(a.ds), Pos: in.Pos(), Where: a.where(in.Pos())}
+	d := &Deferred{Index: len(a.ds), Pos: in.Pos()}
 	if fn, _ := ops.Callee(&in.Call); fn != nil && fn.Parent() != nil {
 		d.Literal = true
 	}
@@ -164,13 +211,13 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 	for _, op := range ops.SyncOps(in) {
 		switch op.Kind {
 		case ops.Unlock, ops.RUnlock:
-			d.Unlocks = append(d.Unlocks, ref.Of(op.Obj)...)
+			d.Unlocks = append(d.Unlocks, a.e.refsOf(op.Obj)...)
 		case ops.Wait:
-			d.Waits = append(d.Waits, ref.Of(op.Obj)...)
+			d.Waits = append(d.Waits, a.e.refsOf(op.Obj)...)
 		case ops.WaitGroupDone:
-			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+			a.sum.Dones = append(a.sum.Dones, a.e.refsOf(op.Obj)...)
 		case ops.ChanSend, ops.ChanClose:
-			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+			a.sum.Sends = append(a.sum.Sends, a.e.refsOf(op.Obj)...)
 		}
 	}
 	for _, op := range ops.MapOps(in) {
@@ -179,7 +226,7 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 	if ci := a.callSummary(&in.Call, in.Pos()); ci != nil {
 		a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
 		a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
-		d.Accesses = append(d.Accesses, ci.sum.Accesses...)
+		d.Accesses = append(d.Accesses, a.e.feasible(ci.sum.Accesses)...)
 		d.Unlocks = append(d.Unlocks, ci.sum.Releases...)
 		d.Waits = append(d.Waits, ci.sum.Waits...)
 		d.Recvs = append(d.Recvs, ci.sum.Recvs...)
@@ -198,31 +245,60 @@ func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 	if sum == nil || sum.empty() {
 		return nil
 	}
-	name := a.callName(callee, c)
-	return &callInfo{sum: a.e.substSummary(sum, refsOf(c.Args), refsOf(binds), a.fn, name, pos), name: name}
+	call := &Call{Fn: callee, Caller: a.fn, Pos: pos, Recv: a.recvName(callee, c)}
+	sub := a.e.substSummary(sum, a.refsOfAll(c.Args), a.refsOfAll(binds), a.fn, call)
+	a.resolveIn(sub, call)
+	return &callInfo{sum: sub, call: call}
 }
 
-func (a *funcAnalysis) callName(callee *ssa.Function, c *ssa.CallCommon) string {
-	switch {
-	case callee.Parent() != nil:
-		return "the func literal"
-	case callee.Signature.Recv() != nil && len(c.Args) > 0:
-		if rs := ref.Of(c.Args[0]); len(rs) == 1 {
-			if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
-				return n + "." + callee.Name()
-			}
-		}
-		return callee.Name()
-	case callee.Pkg != nil && callee.Pkg != a.fn.Pkg:
-		return callee.Pkg.Pkg.Name() + "." + callee.Name()
+// dynSummary returns the effects of a call of a function value that is
+// known here; what is not known is kept in a.dyn for the summary.
+func (a *funcAnalysis) dynSummary(instr ssa.Instruction, c *ssa.CallCommon, pos token.Pos) *callInfo {
+	if c.IsInvoke() || c.StaticCallee() != nil {
+		return nil
 	}
-	return callee.Name()
+	if _, builtin := c.Value.(*ssa.Builtin); builtin {
+		return nil
+	}
+	if fn, _ := ops.FuncValue(c.Value); fn != nil {
+		return nil // a closure called directly: callSummary's, when it has one
+	}
+	more, left := a.resolve(a.dynCall(c.Value, c.Args), nil, pos, 0)
+	if len(left) > 0 {
+		a.dyn[instr] = left
+	}
+	if more.empty() {
+		return nil
+	}
+	var call *Call
+	for _, acc := range more.Accesses {
+		call = acc.Via
+		break
+	}
+	if call == nil {
+		call = &Call{Caller: a.fn, Pos: pos}
+	}
+	return &callInfo{sum: more, call: call}
 }
 
-func refsOf(vs []ssa.Value) [][]ref.Ref {
+// recvName is a method call's receiver as the program spells it, when it
+// has a name ("s", "s.conn"; not "the result of f").
+func (a *funcAnalysis) recvName(callee *ssa.Function, c *ssa.CallCommon) string {
+	if callee.Parent() != nil || callee.Signature.Recv() == nil || len(c.Args) == 0 {
+		return ""
+	}
+	if rs := a.e.refsOf(c.Args[0]); len(rs) == 1 {
+		if n := a.e.Name(rs[0], a.fn); !strings.HasPrefix(n, "the ") {
+			return n
+		}
+	}
+	return ""
+}
+
+func (a *funcAnalysis) refsOfAll(vs []ssa.Value) [][]ref.Ref {
 	out := make([][]ref.Ref, len(vs))
 	for i, v := range vs {
-		out[i] = ref.Of(v)
+		out[i] = a.e.refsOf(v)
 	}
 	return out
 }
@@ -231,13 +307,21 @@ func refsOf(vs []ssa.Value) [][]ref.Ref {
 // Ref the map value may be).
 func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 	var out []Access
-	key := ref.TypeKey(op.Map)
-	refs := ref.Of(op.Map)
-	if a.detached(op.Map) {
+	key := a.e.typeKeyOf(op.Map)
+	refs := a.e.refsOf(op.Map)
+	switch {
+	case op.Path != "": // a map field of a printed or encoded value
+		key = ref.FieldKey(op.Owner, op.Field)
+		var in []ref.Ref
+		for _, r := range refs {
+			in = append(in, r.Append(op.Path))
+		}
+		refs = in
+	case a.detached(op.Map):
 		refs, key = []ref.Ref{{Kind: ref.Local, Value: op.Map}}, ""
 	}
 	for _, r := range refs {
-		if r.Kind == ref.Global && a.e.initOnly[r.Key] && !isInitFunc(a.fn) {
+		if r.Kind == ref.Global && a.e.initOnly[r.Var] && !isInitFunc(a.fn) {
 			continue // nil once initialization is over
 		}
 		out = append(out, Access{
@@ -247,8 +331,7 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 			Kind:    op.Kind,
 			Verb:    op.Verb,
 			Pos:     op.Pos,
-			OpPos:   op.Pos,
-			Where:   a.where(op.Pos),
+			Op:      op.Pos,
 			Locks:   locks,
 			Fresh:   fresh(r),
 		})
@@ -272,7 +355,7 @@ func (a *funcAnalysis) detached(v ssa.Value) bool {
 	if !ok || load.Op != token.MUL {
 		return false
 	}
-	from := ref.Of(load.X)
+	from := a.e.refsOf(load.X)
 	if len(from) != 1 {
 		return false
 	}
@@ -285,7 +368,7 @@ func (a *funcAnalysis) detached(v ssa.Value) bool {
 			if b == load.Block() && i < indexOf(b, load) {
 				continue
 			}
-			if to := ref.Of(st.Addr); len(to) == 1 && to[0] == from[0] {
+			if to := a.e.refsOf(st.Addr); len(to) == 1 && to[0] == from[0] {
 				return true
 			}
 		}

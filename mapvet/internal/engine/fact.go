@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"go/token"
 	"strings"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -8,8 +9,8 @@ import (
 )
 
 // SummaryFact carries a function's Summary to the packages that import it.
-// It holds only portable Refs (parameters and globals) and no positions:
-// token positions of one package mean nothing in another.
+// It holds only portable Refs (parameters and globals), and positions as
+// file, line and column (position.go).
 type SummaryFact struct {
 	Accesses []factAccess
 	Dones    []factRef
@@ -19,6 +20,11 @@ type SummaryFact struct {
 	Acquires []factHeld
 	Releases []factRef
 	Spawns   []factSpawn
+	Calls    []factCall
+	NoReturn bool
+
+	Returns    [][]factRef
+	ReturnKeys []string
 }
 
 func (*SummaryFact) AFact() {}
@@ -36,46 +42,54 @@ func (f *SummaryFact) String() string {
 
 type factRef struct {
 	Kind  uint8
-	Key   string
+	Var   string
 	Index int
 	Path  string
 }
 
 type factHeld struct {
-	Lock   factRef
-	Key    string
-	Shared bool
-	Name   string
+	Lock    factRef
+	TypeKey string
+	Shared  bool
+	At      factPos
 }
 
 type factAccess struct {
 	Ref     factRef
-	Name    string
 	TypeKey string
 	Kind    uint8
 	Verb    string
-	Where   string
-	Call    string
+	Op      factPos
 	Locks   []factHeld
+	Nils    []factRef
 }
 
 type factSpawn struct {
-	How      string
+	Kind     uint8
 	Origin   string
-	Where    string
+	Start    factPos
 	Accesses []factAccess
 	Dones    []factRef
 	Sends    []factRef
 	Groups   []factRef
+	Calls    []factCall
 	Siblings bool
 }
 
+type factCall struct {
+	Fn    factRef
+	Field string
+	Args  [][]factRef
+	Locks []factHeld
+	Nils  []factRef
+}
+
 func toFactRef(r ref.Ref) factRef {
-	return factRef{uint8(r.Kind), r.Key, r.Index, r.Path}
+	return factRef{uint8(r.Kind), r.Var, r.Index, r.Path}
 }
 
 func (f factRef) ref() ref.Ref {
-	return ref.Ref{Kind: ref.Kind(f.Kind), Key: f.Key, Index: f.Index, Path: f.Path}
+	return ref.Ref{Kind: ref.Kind(f.Kind), Var: f.Var, Index: f.Index, Path: f.Path}
 }
 
 func toFactRefs(rs []ref.Ref) []factRef {
@@ -94,71 +108,117 @@ func fromFactRefs(fs []factRef) []ref.Ref {
 	return out
 }
 
-func toFactLocks(ls LockSet) []factHeld {
+// A factCodec converts between a summary and its fact: positions become
+// factPos values of the exporting package and token.Pos values of the
+// importing pass's FileSet (position.go). Names are not exported: the
+// importer names everything in its own terms when it applies the summary.
+type factCodec struct {
+	fset *token.FileSet
+	pkg  string // the exporting package's path
+}
+
+func (c factCodec) toLocks(ls LockSet) []factHeld {
 	var out []factHeld
 	for _, h := range ls {
-		out = append(out, factHeld{toFactRef(h.Lock), h.Key, h.Shared, h.Name})
+		out = append(out, factHeld{toFactRef(h.Lock), string(h.TypeKey), h.Shared, toFactPos(c.fset, c.pkg, h.At)})
 	}
 	return out
 }
 
-func fromFactLocks(fs []factHeld) LockSet {
+func (c factCodec) fromLocks(fs []factHeld) LockSet {
 	var out LockSet
 	for _, f := range fs {
-		out = append(out, Held{f.Lock.ref(), f.Key, f.Shared, f.Name})
+		out = append(out, Held{Lock: f.Lock.ref(), TypeKey: ref.TypeKey(f.TypeKey), Shared: f.Shared, At: f.At.pos(c.fset)})
 	}
 	return out
 }
 
-func toFactAccesses(accs []Access) []factAccess {
+func (c factCodec) toAccesses(accs []Access) []factAccess {
 	var out []factAccess
 	for _, a := range accs {
-		out = append(out, factAccess{toFactRef(a.Ref), a.Name, a.TypeKey, uint8(a.Kind), a.Verb, a.Where, a.Call, toFactLocks(a.Locks)})
+		out = append(out, factAccess{toFactRef(a.Ref), string(a.TypeKey), uint8(a.Kind), a.Verb, toFactPos(c.fset, c.pkg, a.Op), c.toLocks(a.Locks), toFactRefs(a.Nils)})
 	}
 	return out
 }
 
-func fromFactAccesses(fs []factAccess) []Access {
+func (c factCodec) fromAccesses(fs []factAccess) []Access {
 	var out []Access
 	for _, f := range fs {
 		out = append(out, Access{
-			Ref: f.Ref.ref(), Name: f.Name, TypeKey: f.TypeKey, Kind: ops.Kind(f.Kind),
-			Verb: f.Verb, Where: f.Where, Call: f.Call, Locks: fromFactLocks(f.Locks),
+			Ref: f.Ref.ref(), TypeKey: ref.TypeKey(f.TypeKey), Kind: ops.Kind(f.Kind),
+			Verb: f.Verb, Op: f.Op.pos(c.fset), Locks: c.fromLocks(f.Locks), Nils: fromFactRefs(f.Nils),
 		})
 	}
 	return out
 }
 
-func newSummaryFact(s *Summary) *SummaryFact {
+func (c factCodec) toCalls(dcs []DynCall) []factCall {
+	var out []factCall
+	for _, dc := range dcs {
+		f := factCall{Fn: toFactRef(dc.Fn), Field: string(dc.Field), Locks: c.toLocks(dc.Locks), Nils: toFactRefs(dc.Nils)}
+		for _, a := range dc.Args {
+			f.Args = append(f.Args, toFactRefs(a))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (c factCodec) fromCalls(fs []factCall) []DynCall {
+	var out []DynCall
+	for _, f := range fs {
+		dc := DynCall{Fn: f.Fn.ref(), Field: ref.TypeKey(f.Field), Locks: c.fromLocks(f.Locks), Nils: fromFactRefs(f.Nils)}
+		for _, a := range f.Args {
+			dc.Args = append(dc.Args, fromFactRefs(a))
+		}
+		out = append(out, dc)
+	}
+	return out
+}
+
+func (c factCodec) fact(s *Summary) *SummaryFact {
 	f := &SummaryFact{
-		Accesses: toFactAccesses(s.Accesses),
+		Accesses: c.toAccesses(s.Accesses),
 		Dones:    toFactRefs(s.Dones),
 		Sends:    toFactRefs(s.Sends),
 		Waits:    toFactRefs(s.Waits),
 		Recvs:    toFactRefs(s.Recvs),
-		Acquires: toFactLocks(s.Acquires),
+		Acquires: c.toLocks(s.Acquires),
 		Releases: toFactRefs(s.Releases),
+		Calls:    c.toCalls(s.Calls),
+		NoReturn: s.NoReturn,
+	}
+	for i, r := range s.Returns {
+		f.Returns = append(f.Returns, toFactRefs(r))
+		f.ReturnKeys = append(f.ReturnKeys, string(s.ReturnKeys[i]))
 	}
 	for _, sp := range s.Spawns {
-		f.Spawns = append(f.Spawns, factSpawn{sp.How, sp.Origin, sp.Where, toFactAccesses(sp.Accesses),
-			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), sp.Siblings})
+		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
+			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings})
 	}
 	return f
 }
 
-func (f *SummaryFact) summary() *Summary {
+func (c factCodec) summary(f *SummaryFact) *Summary {
 	s := &Summary{
-		Accesses: fromFactAccesses(f.Accesses),
+		Accesses: c.fromAccesses(f.Accesses),
 		Dones:    fromFactRefs(f.Dones),
 		Sends:    fromFactRefs(f.Sends),
 		Waits:    fromFactRefs(f.Waits),
 		Recvs:    fromFactRefs(f.Recvs),
-		Acquires: fromFactLocks(f.Acquires),
+		Acquires: c.fromLocks(f.Acquires),
 		Releases: fromFactRefs(f.Releases),
+		Calls:    c.fromCalls(f.Calls),
+		NoReturn: f.NoReturn,
+	}
+	for i, r := range f.Returns {
+		s.Returns = append(s.Returns, fromFactRefs(r))
+		s.ReturnKeys = append(s.ReturnKeys, ref.TypeKey(f.ReturnKeys[i]))
 	}
 	for _, sp := range f.Spawns {
-		s.Spawns = append(s.Spawns, &Goroutine{How: sp.How, Origin: sp.Origin, Where: sp.Where, Accesses: fromFactAccesses(sp.Accesses),
-			Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends), Groups: fromFactRefs(sp.Groups), Siblings: sp.Siblings})
+		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),
+			Accesses: c.fromAccesses(sp.Accesses), Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends),
+			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings})
 	}
 	return s
 }

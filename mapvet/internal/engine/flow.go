@@ -2,6 +2,8 @@ package engine
 
 import (
 	"go/constant"
+	"go/token"
+	"go/types"
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
@@ -21,9 +23,16 @@ func (a *funcAnalysis) solve() {
 		queued[b] = false
 		st := a.in[b].clone()
 		for _, instr := range b.Instrs {
+			a.step()
 			a.transfer(st, instr, false)
+			if !st.live {
+				break // a call that never returns
+			}
 		}
 		for i, succ := range b.Succs {
+			if !st.live {
+				break
+			}
 			if !taken(b, i) {
 				continue
 			}
@@ -57,27 +66,57 @@ func taken(b *ssa.BasicBlock, i int) bool {
 }
 
 // edge returns the state on the i'th out-edge of b: the true edge of
-// `if mu.TryLock()` holds the lock.
+// `if mu.TryLock()` holds the lock; the edge of `if x == nil` where x is
+// nil has x in its nils; the edges of `if v` know v (condlock.go).
 func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
-	if i != 0 || len(b.Instrs) == 0 {
+	if len(b.Instrs) == 0 {
 		return st
 	}
 	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 	if !ok {
 		return st
 	}
-	call, ok := iff.Cond.(*ssa.Call)
-	if !ok {
-		return st
+	out := st
+	if r, ok := a.nilCheck(iff, i); ok && !containsRef(st.nils, r) {
+		out = out.clone()
+		out.nils = append(append([]ref.Ref(nil), st.nils...), r)
 	}
-	for _, op := range ops.SyncOps(call) {
-		if op.Kind == ops.TryLock || op.Kind == ops.TryRLock {
-			out := st.clone()
-			a.lock(out, op, op.Kind == ops.TryRLock)
-			return out
+	if call, ok := iff.Cond.(*ssa.Call); ok && i == 0 {
+		for _, op := range ops.SyncOps(call) {
+			if op.Kind == ops.TryLock || op.Kind == ops.TryRLock {
+				out = out.clone()
+				a.lock(out, op, op.Kind == ops.TryRLock)
+			}
 		}
 	}
-	return st
+	if _, isConst := iff.Cond.(*ssa.Const); !isConst {
+		out = learn(out, iff.Cond, i == 0)
+	}
+	return out
+}
+
+// nilCheck returns the map that the i'th out-edge of iff is taken only when
+// nil: `if m == nil` (edge 0) or `if m != nil` (edge 1), m a map whose
+// location has one Ref.
+func (a *funcAnalysis) nilCheck(iff *ssa.If, i int) (ref.Ref, bool) {
+	cmp, ok := iff.Cond.(*ssa.BinOp)
+	if !ok || !(cmp.Op == token.EQL && i == 0 || cmp.Op == token.NEQ && i == 1) {
+		return ref.Ref{}, false
+	}
+	x := cmp.X
+	if c, ok := x.(*ssa.Const); ok && c.IsNil() {
+		x = cmp.Y
+	} else if c, ok := cmp.Y.(*ssa.Const); !ok || !c.IsNil() {
+		return ref.Ref{}, false
+	}
+	if !ops.IsMap(x.Type()) {
+		return ref.Ref{}, false
+	}
+	rs := a.e.refsOf(x)
+	if len(rs) != 1 {
+		return ref.Ref{}, false
+	}
+	return rs[0], true
 }
 
 // transfer applies instr to st. With rec set (the final pass) it also
@@ -107,17 +146,22 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	for _, op := range ops.SyncOps(instr) {
 		a.syncOp(st, op, rec)
 	}
+	if sel, ok := instr.(*ssa.Select); ok {
+		st.running = st.running.minus(a.selectJoins(sel))
+	}
 	if ci := a.calls[instr]; ci != nil {
 		if rec {
 			for _, acc := range ci.sum.Accesses {
 				acc.Here = st.locks
 				acc.Locks = st.locks.Union(acc.Locks)
+				acc.Nils = unionOf(acc.Nils, st.nils)
 				a.record(st, acc)
 			}
 			a.sum.Dones = append(a.sum.Dones, ci.sum.Dones...)
 			a.sum.Sends = append(a.sum.Sends, ci.sum.Sends...)
 			a.sum.Waits = append(a.sum.Waits, ci.sum.Waits...)
 			a.sum.Recvs = append(a.sum.Recvs, ci.sum.Recvs...)
+			a.recordCalls(st, ci.sum.Calls)
 		}
 		for _, h := range ci.sum.Acquires {
 			st.locks = st.locks.With(h)
@@ -128,20 +172,67 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 		st.running = st.running.minus(a.joinedBy(ci.sum.Waits, ci.sum.Recvs))
 	}
 	if rec {
+		a.recordCalls(st, a.dyn[instr])
 		for _, op := range ops.MapOps(instr) {
 			for _, acc := range a.access(op, st.locks) {
 				acc.Here = st.locks
+				acc.Nils = st.nils
 				a.record(st, acc)
 			}
 		}
 	}
+	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
+		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
+}
+
+// recordCalls adds dynamic calls made at this point to the summary, with
+// the locks held and the path conditions here.
+func (a *funcAnalysis) recordCalls(st *state, dcs []DynCall) {
+	for _, dc := range dcs {
+		dc.Locks = st.locks.Union(dc.Locks)
+		dc.Nils = unionOf(dc.Nils, st.nils)
+		a.sum.Calls = append(a.sum.Calls, dc)
+	}
 }
 
 func (a *funcAnalysis) record(st *state, acc Access) {
+	if a.e.infeasible(acc.Nils) {
+		return // only reached when a map that is never nil is nil
+	}
 	var running []int
 	st.running.each(func(g int) { running = append(running, g) })
 	a.res.Accesses = append(a.res.Accesses, acc)
 	a.res.Running = append(a.res.Running, running)
+}
+
+// selectJoins returns the goroutines a select joins whichever case it
+// takes: a blocking select whose cases all receive, each from a channel the
+// goroutine sends on, as in
+//
+//	go func() { r, err := f(); if err != nil { errc <- err; return }; resc <- r }()
+//	select { case r := <-resc: ...; case err := <-errc: ... }
+//
+// (A receive joins the goroutines that send on its channel, as for a plain
+// receive; a send case, a default, or a case on another channel such as
+// ctx.Done() joins nothing.)
+func (a *funcAnalysis) selectJoins(sel *ssa.Select) bits {
+	if !sel.Blocking || len(sel.States) == 0 {
+		return nil
+	}
+	var joined bits
+	for i, st := range sel.States {
+		if st.Dir != types.RecvOnly {
+			return nil
+		}
+		j := a.joinedBy(nil, a.e.refsOf(st.Chan))
+		if i == 0 {
+			joined = j
+		} else {
+			joined = joined.and(j)
+		}
+	}
+	return joined
 }
 
 func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
@@ -149,28 +240,28 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 	case ops.Lock, ops.RLock:
 		a.lock(st, op, op.Kind == ops.RLock)
 	case ops.Unlock, ops.RUnlock:
-		for _, r := range ref.Of(op.Obj) {
+		for _, r := range a.e.refsOf(op.Obj) {
 			a.unlock(st, r, rec)
 		}
 	case ops.Wait:
-		rs := ref.Of(op.Obj)
+		rs := a.e.refsOf(op.Obj)
 		st.running = st.running.minus(a.joinedBy(rs, nil))
 		if rec {
 			a.sum.Waits = append(a.sum.Waits, rs...)
 		}
 	case ops.ChanRecv:
-		rs := ref.Of(op.Obj)
+		rs := a.e.refsOf(op.Obj)
 		st.running = st.running.minus(a.joinedBy(nil, rs))
 		if rec {
 			a.sum.Recvs = append(a.sum.Recvs, rs...)
 		}
 	case ops.WaitGroupDone:
 		if rec {
-			a.sum.Dones = append(a.sum.Dones, ref.Of(op.Obj)...)
+			a.sum.Dones = append(a.sum.Dones, a.e.refsOf(op.Obj)...)
 		}
 	case ops.ChanSend, ops.ChanClose:
 		if rec {
-			a.sum.Sends = append(a.sum.Sends, ref.Of(op.Obj)...)
+			a.sum.Sends = append(a.sum.Sends, a.e.refsOf(op.Obj)...)
 		}
 	}
 }
@@ -183,9 +274,9 @@ func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
 // like that is rare, and the other choice would report every
 // parent-or-self method.)
 func (a *funcAnalysis) lock(st *state, op ops.SyncOp, shared bool) {
-	key := ref.TypeKey(op.Obj)
-	for _, r := range ref.Of(op.Obj) {
-		st.locks = st.locks.With(Held{Lock: r, Key: key, Shared: shared, Name: a.e.Name(r, a.fn)})
+	key := a.e.typeKeyOf(op.Obj)
+	for _, r := range a.e.refsOf(op.Obj) {
+		st.locks = st.locks.With(Held{Lock: r, TypeKey: key, Shared: shared, Name: a.e.Name(r, a.fn), At: a.e.callStart(op.Pos)})
 	}
 }
 
@@ -194,6 +285,7 @@ func (a *funcAnalysis) unlock(st *state, r ref.Ref, rec bool) {
 		a.sum.Releases = append(a.sum.Releases, r)
 	}
 	st.locks = st.locks.Without(r)
+	st.condLocks = withoutCondLock(st.condLocks, r)
 }
 
 // registerDefer records that di's call has been deferred: it runs after
@@ -231,7 +323,11 @@ func (a *funcAnalysis) recordAll() {
 		}
 		st := in.clone()
 		for _, instr := range b.Instrs {
+			a.step()
 			a.transfer(st, instr, true)
+			if !st.live {
+				break
+			}
 		}
 	}
 	for pair := range a.overlaps {
@@ -240,12 +336,12 @@ func (a *funcAnalysis) recordAll() {
 			// A function that starts a goroutine and is called in a loop
 			// often keeps one instance at a time itself (a flag, a
 			// channel); its own summary says whether instances overlap.
-			if !g.Spawned {
+			if !g.Spawned() || g.RunsValue {
 				g.Siblings = true
 			}
 			continue
 		}
-		if g.Spawned && h.Spawned && g.Origin == h.Origin {
+		if g.Spawned() && h.Spawned() && g.Origin == h.Origin {
 			continue // as for siblings: the function that starts them may keep one at a time
 		}
 		g.Overlaps = appendUnique(g.Overlaps, h.Index)
@@ -283,7 +379,8 @@ func (a *funcAnalysis) recordAll() {
 		a.sum.Recvs = append(a.sum.Recvs, d.Recvs...)
 	}
 
-	a.sum.Accesses = compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
+	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
+	a.sum.Calls = a.e.portableCalls(a.sum.Calls)
 	a.sum.Dones = portableRefs(a.sum.Dones)
 	a.sum.Sends = portableRefs(a.sum.Sends)
 	a.sum.Waits = portableRefs(a.sum.Waits)
@@ -297,15 +394,25 @@ func (a *funcAnalysis) recordAll() {
 		}
 		ex.running.minus(deferJoined).each(func(g int) {
 			sp := *a.gs[g]
-			sp.Accesses = compact(portable(sp.Accesses))
+			sp.By = nil // the caller starts it through its own call
+			sp.Accesses = a.e.compact(portable(sp.Accesses))
 			sp.Dones = portableRefs(sp.Dones)
 			sp.Sends = portableRefs(sp.Sends)
 			sp.Groups = portableRefs(sp.Groups)
-			if len(sp.Accesses) > 0 {
+			sp.Calls = a.e.portableCalls(sp.Calls)
+			switch {
+			case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
+			case len(a.sum.Spawns) >= a.e.limits.Spawns:
+				a.e.caps.Spawns++
+			default:
 				a.sum.Spawns = append(a.sum.Spawns, &sp)
 			}
 		})
 	}
+	// A function none of whose paths returns (it exits, panics or loops
+	// forever) ends its callers' paths too. One that recovers may return.
+	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
+	a.returns()
 	a.res.Goroutines = a.gs
 	a.res.Defers = a.ds
 	a.res.Summary = a.sum

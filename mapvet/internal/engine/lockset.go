@@ -1,13 +1,18 @@
 package engine
 
-import "github.com/mapsafe/mapsafe/mapvet/internal/ref"
+import (
+	"go/token"
+
+	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
+)
 
 // Held is a lock held in one mode.
 type Held struct {
-	Lock   ref.Ref // the mutex (its address)
-	Key    string  // the mutex at the type level (ref.TypeKey), "" if none
-	Shared bool    // held by RLock
-	Name   string  // as written at the Lock call, for messages
+	Lock    ref.Ref     // the mutex (its address)
+	TypeKey ref.TypeKey // the mutex at the type level, "" if none
+	Shared  bool        // held by RLock
+	Name    string      // as the program spells it at the Lock call
+	At      token.Pos   // the Lock call (in a callee that locks for its caller: there)
 }
 
 // LockSet is a small set of held locks, at most one entry per lock.

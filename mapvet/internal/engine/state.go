@@ -13,9 +13,17 @@ import "github.com/mapsafe/mapsafe/mapvet/internal/ref"
 //	uncovered[d]    goroutines that no deferred join registered after d waits for
 //	released[d]     locks that a deferred unlock registered after d releases
 //	dunlocks        locks released by any deferred call
+//
+// nils is a must-set of path conditions: maps found nil by a comparison
+// that this point can only be reached after (`if t.m == nil { t.build() }`);
+// facts and condLocks follow locks taken under a condition (condlock.go).
+// These slices, like locks, are never modified in place.
 type state struct {
 	live      bool
 	locks     LockSet
+	nils      []ref.Ref
+	facts     []fact
+	condLocks []condLock
 	running   bits
 	pending   bits
 	uncovered []bits
@@ -40,8 +48,17 @@ func (s *state) join(t *state) bool {
 		return true
 	}
 	changed := false
+	if cl := joinCondLocks(s, t); !equalCondLocks(cl, s.condLocks) {
+		s.condLocks, changed = cl, true
+	}
+	if f := intersectFacts(s.facts, t.facts); len(f) != len(s.facts) {
+		s.facts, changed = f, true
+	}
 	if l := s.locks.Intersect(t.locks); !l.Equal(s.locks) {
 		s.locks, changed = l, true
+	}
+	if n := intersectRefs(s.nils, t.nils); len(n) != len(s.nils) {
+		s.nils, changed = n, true
 	}
 	if r := s.running.or(t.running); !r.equal(s.running) {
 		s.running, changed = r, true
@@ -89,6 +106,20 @@ func containsRef(rs []ref.Ref, r ref.Ref) bool {
 		}
 	}
 	return false
+}
+
+// intersectRefs returns the Refs in both a and b (a itself when that is all of a).
+func intersectRefs(a, b []ref.Ref) []ref.Ref {
+	var out []ref.Ref
+	for _, r := range a {
+		if containsRef(b, r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == len(a) {
+		return a
+	}
+	return out
 }
 
 func intersects(a, b []ref.Ref) bool {

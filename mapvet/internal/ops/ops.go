@@ -34,6 +34,10 @@ const (
 	Write                   // an insert, update, delete or clear
 	Iterate                 // a range (or a library call that ranges)
 	Clone                   // maps.Clone
+	// Len is len(m): it reads the map's count without the runtime's
+	// check, so it never crashes, but holding a lock around it says the
+	// lock guards the map (guard inference counts it; no check reports it).
+	Len
 )
 
 func (k Kind) String() string {
@@ -46,9 +50,15 @@ func (k Kind) String() string {
 		return "iteration"
 	case Clone:
 		return "clone"
+	case Len:
+		return "len"
 	}
 	return "?"
 }
+
+// Crashes reports whether an access of kind k can meet a write in the
+// runtime's check (everything but len).
+func (k Kind) Crashes() bool { return k != Len }
 
 // Fatal returns the runtime's fatal error for a write racing with an access
 // of kind k.
@@ -68,8 +78,15 @@ func Fatal(k Kind) string {
 type MapOp struct {
 	Kind Kind
 	Verb string    // how the program spelled it: "index", "assign", "delete", "clear", "range", "maps.Copy", ...
-	Map  ssa.Value // the map value
+	Map  ssa.Value // the map value, or the value that holds it (Path)
 	Pos  token.Pos
+
+	// For a map inside a printed or encoded value (walk.go): the steps
+	// from Map to the map ("*.conns"), and the struct type and field that
+	// hold it.
+	Path  string
+	Owner types.Type
+	Field string
 }
 
 // IsMap reports whether t's core type is a map.
@@ -84,13 +101,13 @@ func MapOps(instr ssa.Instruction) []MapOp {
 	switch in := instr.(type) {
 	case *ssa.Lookup:
 		if IsMap(in.X.Type()) {
-			return []MapOp{{Read, "index", in.X, in.Pos()}}
+			return []MapOp{{Kind: Read, Verb: "index", Map: in.X, Pos: in.Pos()}}
 		}
 	case *ssa.MapUpdate:
-		return []MapOp{{Write, "assign", in.Map, in.Pos()}}
+		return []MapOp{{Kind: Write, Verb: "assign", Map: in.Map, Pos: in.Pos()}}
 	case *ssa.Range:
 		if IsMap(in.X.Type()) {
-			return []MapOp{{Iterate, "range", in.X, in.Pos()}}
+			return []MapOp{{Kind: Iterate, Verb: "range", Map: in.X, Pos: in.Pos()}}
 		}
 	case ssa.CallInstruction:
 		if _, isGo := in.(*ssa.Go); isGo {
@@ -105,10 +122,14 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	if b, ok := c.Value.(*ssa.Builtin); ok {
 		switch b.Name() {
 		case "delete":
-			return []MapOp{{Write, "delete", c.Args[0], pos}}
+			return []MapOp{{Kind: Write, Verb: "delete", Map: c.Args[0], Pos: pos}}
 		case "clear":
 			if IsMap(c.Args[0].Type()) {
-				return []MapOp{{Write, "clear", c.Args[0], pos}}
+				return []MapOp{{Kind: Write, Verb: "clear", Map: c.Args[0], Pos: pos}}
+			}
+		case "len":
+			if IsMap(c.Args[0].Type()) {
+				return []MapOp{{Kind: Len, Verb: "len", Map: c.Args[0], Pos: pos}}
 			}
 		}
 		return nil
@@ -121,15 +142,14 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	if printing[name] && len(c.Args) > 0 {
 		return printedMaps(c.Args[len(c.Args)-1], name, pos)
 	}
-	effects, ok := library[name]
-	if !ok {
-		return nil
-	}
 	var out []MapOp
-	for _, e := range effects {
+	for _, e := range library[name] {
 		if e.arg < len(c.Args) && mayHoldMap(c.Args[e.arg]) {
-			out = append(out, MapOp{e.kind, FuncName(fn), c.Args[e.arg], pos})
+			out = append(out, MapOp{Kind: e.kind, Verb: name, Map: c.Args[e.arg], Pos: pos})
 		}
+	}
+	if enc, ok := encoders[name]; ok && enc.arg < len(c.Args) {
+		out = append(out, enc.w.fieldMaps(c.Args[enc.arg], name, pos)...)
 	}
 	return out
 }
@@ -167,6 +187,8 @@ var library = map[string][]libEffect{
 	"encoding/json.Marshal":            {{0, Iterate}},
 	"encoding/json.MarshalIndent":      {{0, Iterate}},
 	"(*encoding/json.Encoder).Encode":  {{1, Iterate}},
+	"encoding/xml.Marshal":             {{0, Iterate}},
+	"(*encoding/xml.Encoder).Encode":   {{1, Iterate}},
 	"golang.org/x/exp/maps.Keys":       {{0, Iterate}},
 	"golang.org/x/exp/maps.Values":     {{0, Iterate}},
 	"golang.org/x/exp/maps.Clone":      {{0, Clone}},
@@ -235,8 +257,14 @@ func printedMaps(args ssa.Value, verb string, pos token.Pos) []MapOp {
 			if !ok || st.Addr != ia {
 				continue
 			}
-			if mi, ok := st.Val.(*ssa.MakeInterface); ok && IsMap(mi.X.Type()) {
-				out = append(out, MapOp{Iterate, verb, mi.X, pos})
+			mi, ok := st.Val.(*ssa.MakeInterface)
+			if !ok {
+				continue
+			}
+			if IsMap(mi.X.Type()) {
+				out = append(out, MapOp{Kind: Iterate, Verb: verb, Map: mi.X, Pos: pos})
+			} else {
+				out = append(out, fmtWalker.fieldMaps(mi, verb, pos)...)
 			}
 		}
 	}

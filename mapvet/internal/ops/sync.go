@@ -32,10 +32,6 @@ type SyncOp struct {
 	Pos  token.Pos
 }
 
-// Exclusive reports whether a lock operation of kind k takes the lock
-// exclusively.
-func (k SyncKind) Exclusive() bool { return k == Lock || k == TryLock }
-
 var syncMethods = map[string]SyncKind{
 	"(*sync.Mutex).Lock":                       Lock,
 	"(*sync.Mutex).Unlock":                     Unlock,
@@ -114,37 +110,77 @@ func isLocker(t types.Type) bool {
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" && n.Obj().Name() == "Locker"
 }
 
+// StartKind is how a function is started on another goroutine.
+type StartKind uint8
+
+const (
+	GoStmt        StartKind = iota + 1 // go f()
+	AfterFunc                          // time.AfterFunc(d, f)
+	ErrgroupGo                         // (*errgroup.Group).Go(f)
+	ErrgroupTryGo                      // (*errgroup.Group).TryGo(f)
+	WaitGroupGo                        // (*sync.WaitGroup).Go(f)
+	HTTPHandler                        // a net/http handler: entry.go
+	GRPCMethod                         // a gRPC service method: entry.go
+)
+
+// String is the API that starts the goroutine, as a Go programmer writes it.
+func (k StartKind) String() string {
+	switch k {
+	case GoStmt:
+		return "go statement"
+	case AfterFunc:
+		return "time.AfterFunc"
+	case ErrgroupGo:
+		return "errgroup.Group.Go"
+	case ErrgroupTryGo:
+		return "errgroup.Group.TryGo"
+	case WaitGroupGo:
+		return "sync.WaitGroup.Go"
+	case HTTPHandler:
+		return "net/http handler"
+	case GRPCMethod:
+		return "gRPC method"
+	}
+	return "?"
+}
+
 // Start is a place where a function starts running on another goroutine.
 type Start struct {
-	How   string        // "go statement", "time.AfterFunc", "errgroup.Group.Go", "sync.WaitGroup.Go"
-	Fn    *ssa.Function // the function that runs (nil when not known statically)
-	Binds []ssa.Value   // Fn's free variables, when it is a closure
-	Args  []ssa.Value   // Fn's parameters (a method's receiver first)
-	Group ssa.Value     // the WaitGroup or errgroup.Group whose Wait joins it
-	Pos   token.Pos
+	Kind   StartKind
+	Fn     *ssa.Function   // the function that runs (nil when not known statically)
+	Value  ssa.Value       // the function value that runs, when Fn is nil (a parameter, a field, ...)
+	Invoke *ssa.CallCommon // go x.M(): an interface method call
+	Binds  []ssa.Value     // Fn's free variables, when it is a closure
+	Args   []ssa.Value     // Fn's parameters (a method's receiver first)
+	Group  ssa.Value       // the WaitGroup or errgroup.Group whose Wait joins it
+	Pos    token.Pos
 }
 
 var startFuncs = map[string]struct {
-	how       string
+	kind      StartKind
 	fn, group int // argument indexes; group -1: none
 }{
-	"time.AfterFunc":                            {"time.AfterFunc", 1, -1},
-	"(*golang.org/x/sync/errgroup.Group).Go":    {"errgroup.Group.Go", 1, 0},
-	"(*golang.org/x/sync/errgroup.Group).TryGo": {"errgroup.Group.TryGo", 1, 0},
-	"(*sync.WaitGroup).Go":                      {"sync.WaitGroup.Go", 1, 0},
+	"time.AfterFunc":                            {AfterFunc, 1, -1},
+	"(*golang.org/x/sync/errgroup.Group).Go":    {ErrgroupGo, 1, 0},
+	"(*golang.org/x/sync/errgroup.Group).TryGo": {ErrgroupTryGo, 1, 0},
+	"(*sync.WaitGroup).Go":                      {WaitGroupGo, 1, 0},
 }
 
 // StartOf returns the goroutine start instr performs, or nil.
 func StartOf(instr ssa.Instruction) *Start {
 	switch in := instr.(type) {
 	case *ssa.Go:
-		s := &Start{How: "go statement", Pos: in.Pos()}
+		s := &Start{Kind: GoStmt, Pos: in.Pos()}
 		c := in.Common()
 		if c.IsInvoke() {
+			s.Invoke = c
 			return s
 		}
 		s.Fn, s.Binds = funcValue(c.Value)
 		s.Args = c.Args
+		if s.Fn == nil {
+			s.Value = c.Value
+		}
 		return s
 	case *ssa.Call:
 		fn := in.Common().StaticCallee()
@@ -155,8 +191,11 @@ func StartOf(instr ssa.Instruction) *Start {
 		if !ok || sf.fn >= len(in.Call.Args) {
 			return nil
 		}
-		s := &Start{How: sf.how, Pos: in.Pos()}
+		s := &Start{Kind: sf.kind, Pos: in.Pos()}
 		s.Fn, s.Binds = funcValue(in.Call.Args[sf.fn])
+		if s.Fn == nil {
+			s.Value = in.Call.Args[sf.fn]
+		}
 		if sf.group >= 0 {
 			s.Group = in.Call.Args[sf.group]
 		}
@@ -181,6 +220,10 @@ func funcValue(v ssa.Value) (*ssa.Function, []ssa.Value) {
 	return nil, nil
 }
 
+// FuncValue returns the function a func-typed value calls, and its
+// bindings when it is a closure (nil when it is not known here).
+func FuncValue(v ssa.Value) (*ssa.Function, []ssa.Value) { return funcValue(v) }
+
 // Callee returns the function a call instruction calls statically, with the
 // closure bindings when it calls a closure literal directly, or nil.
 func Callee(c *ssa.CallCommon) (*ssa.Function, []ssa.Value) {
@@ -191,4 +234,62 @@ func Callee(c *ssa.CallCommon) (*ssa.Function, []ssa.Value) {
 		return nil, nil
 	}
 	return funcValue(c.Value)
+}
+
+// noReturn are the standard library's functions that never return (the
+// engine finds other packages' own, from their bodies).
+var noReturn = map[string]bool{
+	"os.Exit":                   true,
+	"syscall.Exit":              true,
+	"runtime.Goexit":            true,
+	"log.Fatal":                 true,
+	"log.Fatalf":                true,
+	"log.Fatalln":               true,
+	"log.Panic":                 true,
+	"log.Panicf":                true,
+	"log.Panicln":               true,
+	"(*log.Logger).Fatal":       true,
+	"(*log.Logger).Fatalf":      true,
+	"(*log.Logger).Fatalln":     true,
+	"(*log.Logger).Panic":       true,
+	"(*log.Logger).Panicf":      true,
+	"(*log.Logger).Panicln":     true,
+	"(*testing.common).FailNow": true,
+	"(*testing.common).Fatal":   true,
+	"(*testing.common).Fatalf":  true,
+	"(*testing.common).SkipNow": true,
+	"(*testing.common).Skip":    true,
+	"(*testing.common).Skipf":   true,
+}
+
+// tbNoReturn are the methods of testing.TB (and of *testing.T, B and F,
+// which promote testing.common's) that never return.
+var tbNoReturn = map[string]bool{"FailNow": true, "Fatal": true, "Fatalf": true, "SkipNow": true, "Skip": true, "Skipf": true}
+
+// NoReturn reports whether a call is to a standard library function that
+// never returns: os.Exit, log.Fatal, t.Fatal, ...
+func NoReturn(c *ssa.CallCommon) bool {
+	if c.IsInvoke() {
+		return tbNoReturn[c.Method.Name()] && isTestingType(c.Value.Type())
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return false
+	}
+	if noReturn[FuncName(fn)] {
+		return true
+	}
+	// A promoted method's wrapper: (*testing.T).Fatal.
+	if recv := fn.Signature.Recv(); recv != nil && tbNoReturn[fn.Name()] {
+		return isTestingType(recv.Type())
+	}
+	return false
+}
+
+func isTestingType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "testing"
 }

@@ -36,7 +36,7 @@ type Kind uint8
 
 const (
 	Invalid Kind = iota
-	Global       // a package-level variable: Key is "pkgpath.name"
+	Global       // a package-level variable: Var is "pkgpath.name"
 	Local        // an SSA value of the function being analysed: Value
 	Param        // parameter Index of the summarised function
 	FreeVar      // free variable Index of the summarised closure
@@ -45,7 +45,7 @@ const (
 // Ref names one location or value.
 type Ref struct {
 	Kind  Kind
-	Key   string    // Global: "pkgpath.name"
+	Var   string    // Global: "pkgpath.name"
 	Value ssa.Value // Local: the root value (an Alloc, a MakeMap, a Call, ...)
 	Index int       // Param, FreeVar
 	Path  string    // steps, see the package comment
@@ -84,6 +84,49 @@ func (r Ref) LastField() string {
 	return p[i+1:]
 }
 
+// InElement reports whether r goes through an element of a slice, array or
+// map: a location that stands for every element of its container.
+func (r Ref) InElement() bool { return strings.Contains(r.Path, "[]") }
+
+// Beside reports whether r and s are fields of the same struct value: the
+// same root, and paths that differ only in their last field (ignoring a
+// final load or address step), as c.mu and c.m are.
+func (r Ref) Beside(s Ref) bool {
+	if r.Kind != s.Kind || r.Var != s.Var || r.Value != s.Value || r.Index != s.Index {
+		return false
+	}
+	rp, ok1 := parent(strings.TrimRight(r.Path, "*&"))
+	sp, ok2 := parent(strings.TrimRight(s.Path, "*&"))
+	return ok1 && ok2 && rp == sp
+}
+
+// Together reports whether a lock at r and a map at s sit together the way
+// a lock that is there for a map does: fields of one struct value, or
+// package variables of one package.
+func (r Ref) Together(s Ref) bool {
+	if r.Kind == Global && s.Kind == Global {
+		return r.Package() == s.Package()
+	}
+	return r.Beside(s)
+}
+
+// parent strips the last field step of a path.
+func parent(p string) (string, bool) {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 || strings.ContainsAny(p[i:], "*&[") {
+		return "", false
+	}
+	return p[:i], true
+}
+
+// Package returns the import path of a Global's package.
+func (r Ref) Package() string {
+	if r.Kind != Global {
+		return ""
+	}
+	return r.Var[:max(strings.LastIndexByte(r.Var, '.'), 0)]
+}
+
 // Portable reports whether r can leave the function that produced it: its
 // root is a global, a parameter or a free variable.
 func (r Ref) Portable() bool {
@@ -94,7 +137,7 @@ func (r Ref) Portable() bool {
 func (r Ref) String() string {
 	switch r.Kind {
 	case Global:
-		return r.Key + "|" + r.Path
+		return r.Var + "|" + r.Path
 	case Local:
 		return fmt.Sprintf("%s@%v|%s", r.Value.Name(), r.Value.Pos(), r.Path)
 	case Param:
@@ -115,7 +158,7 @@ func (r Ref) rootName(fn *ssa.Function) string {
 	var root string
 	switch r.Kind {
 	case Global:
-		root = r.Key[strings.LastIndexByte(r.Key, '.')+1:]
+		root = r.Var[strings.LastIndexByte(r.Var, '.')+1:]
 	case Param:
 		root = fmt.Sprintf("parameter %d", r.Index)
 		if fn != nil && r.Index < len(fn.Params) {
@@ -202,6 +245,9 @@ func shortFile(p token.Position) string {
 	}
 	return f
 }
+
+// Steps returns r's path as its steps: "*", "&", "[]" and ".f".
+func (r Ref) Steps() []string { return splitPath(r.Path) }
 
 // splitPath splits a path into its steps.
 func splitPath(p string) []string {

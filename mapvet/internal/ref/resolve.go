@@ -15,14 +15,58 @@ const maxPath = 64
 // field and element selections are followed; anything else becomes a Local
 // root. The result is never empty for a non-nil value.
 func Of(v ssa.Value) []Ref {
+	return new(Resolver).Of(v)
+}
+
+// Limits on one resolution, so that no value's Refs cost more than a
+// bounded amount of work: past them the value is named by itself (a Local
+// root), which matches nothing else. For a map that drops what the analysis
+// knows about it; for a mutex it keeps the lock held until an unlock of the
+// same value, which never comes, so accesses look guarded. Either way the
+// result has fewer findings, never more.
+const (
+	maxVisits = 4096 // values visited in one resolution
+	maxRefs   = 32   // Refs one value may denote
+)
+
+// A Resolver computes Refs and remembers them: Of is a pure function of
+// the SSA value, so one Resolver can serve every function of a package.
+type Resolver struct {
+	cache  map[ssa.Value][]Ref
+	Capped int // resolutions cut short by maxVisits or maxRefs
+
+	// Results, when set, names what a call returns: the Refs result i of
+	// call may be (a method that returns a field of its receiver), or
+	// false when that is not known (the call's result is then its own
+	// Local root).
+	Results func(call *ssa.Call, i int) ([]Ref, bool)
+}
+
+// Of returns the Refs v may denote (see the package function Of).
+func (rv *Resolver) Of(v ssa.Value) []Ref {
+	if rs, ok := rv.cache[v]; ok {
+		return rs
+	}
+	w := walk{memo: map[ssa.Value][]Ref{}, active: map[ssa.Value]bool{}, budget: maxVisits, results: rv.Results}
+	refs, _ := w.of(v)
 	var out []Ref
-	of(v, map[ssa.Value]bool{}, func(r Ref) {
+	for _, r := range refs {
 		for _, s := range simplify(r, 0) {
 			if !contains(out, s) {
 				out = append(out, s)
 			}
 		}
-	})
+	}
+	if len(out) == 0 {
+		out = []Ref{{Kind: Local, Value: v}} // a phi that only feeds itself
+	}
+	if w.capped {
+		rv.Capped++
+	}
+	if rv.cache == nil {
+		rv.cache = map[ssa.Value][]Ref{}
+	}
+	rv.cache[v] = out
 	return out
 }
 
@@ -52,14 +96,16 @@ func simplify(r Ref, depth int) []Ref {
 	if stored == nil {
 		return []Ref{r}
 	}
+	w := walk{memo: map[ssa.Value][]Ref{}, active: map[ssa.Value]bool{}, budget: maxVisits}
+	xs, _ := w.of(stored)
 	var out []Ref
-	of(stored, map[ssa.Value]bool{}, func(x Ref) {
+	for _, x := range xs {
 		for _, s := range simplify(x.Append(r.Path[1:]), depth+1) {
 			if !contains(out, s) {
 				out = append(out, s)
 			}
 		}
-	})
+	}
 	return out
 }
 
@@ -122,20 +168,62 @@ func onlyLoaded(mc *ssa.MakeClosure, v ssa.Value, depth int) bool {
 	return true
 }
 
-func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
-	if seen[v] {
-		return
+// walk is one resolution: a depth-first walk of the values v is computed
+// from. Every value's Refs are found once (memo); a value met again while
+// it is being resolved (a phi in a loop) contributes nothing on that path,
+// and the values whose Refs depended on that cut are not remembered, since
+// another path could reach them whole.
+type walk struct {
+	memo    map[ssa.Value][]Ref
+	active  map[ssa.Value]bool
+	budget  int
+	capped  bool
+	results func(*ssa.Call, int) ([]Ref, bool)
+}
+
+// of returns the Refs of v before simplification, and whether a cycle cut
+// them short.
+func (w *walk) of(v ssa.Value) ([]Ref, bool) {
+	if rs, ok := w.memo[v]; ok {
+		return rs, false
 	}
-	seen[v] = true
-	defer delete(seen, v) // the same value may be reached by two paths
+	if w.active[v] {
+		return nil, true
+	}
+	if w.budget <= 0 {
+		w.capped = true
+		return []Ref{{Kind: Local, Value: v}}, false
+	}
+	w.budget--
+	w.active[v] = true
+	out, cut := w.resolve(v)
+	delete(w.active, v)
+	if len(out) > maxRefs {
+		w.capped = true
+		out = []Ref{{Kind: Local, Value: v}}
+	}
+	if !cut {
+		w.memo[v] = out
+	}
+	return out, cut
+}
+
+func (w *walk) resolve(v ssa.Value) (out []Ref, cut bool) {
+	emit := func(r Ref) {
+		if !contains(out, r) {
+			out = append(out, r)
+		}
+	}
 	with := func(x ssa.Value, steps string) {
-		of(x, seen, func(r Ref) {
+		rs, c := w.of(x)
+		cut = cut || c
+		for _, r := range rs {
 			r = r.Append(steps)
 			if len(r.Path) > maxPath {
 				r = Ref{Kind: Local, Value: v}
 			}
 			emit(r)
-		})
+		}
 	}
 	switch v := v.(type) {
 	case *ssa.Global:
@@ -143,7 +231,7 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 		if v.Pkg != nil {
 			key = v.Pkg.Pkg.Path() + "." + v.Name()
 		}
-		emit(Ref{Kind: Global, Key: key})
+		emit(Ref{Kind: Global, Var: key})
 	case *ssa.Parameter:
 		emit(Ref{Kind: Param, Index: paramIndex(v)})
 	case *ssa.FreeVar:
@@ -151,7 +239,7 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 	case *ssa.UnOp:
 		if v.Op == token.MUL {
 			with(v.X, "*")
-			return
+			break
 		}
 		emit(Ref{Kind: Local, Value: v})
 	case *ssa.FieldAddr:
@@ -165,7 +253,7 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 	case *ssa.Lookup:
 		if v.CommaOk {
 			emit(Ref{Kind: Local, Value: v})
-			return
+			break
 		}
 		with(v.X, "[]")
 	case *ssa.Extract:
@@ -173,10 +261,28 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 			switch t := v.Tuple.(type) {
 			case *ssa.Lookup:
 				with(t.X, "[]")
-				return
+				return out, cut
 			case *ssa.TypeAssert:
 				with(t.X, "")
-				return
+				return out, cut
+			}
+		}
+		if call, ok := v.Tuple.(*ssa.Call); ok && w.results != nil {
+			if rs, ok := w.results(call, v.Index); ok {
+				for _, r := range rs {
+					emit(r)
+				}
+				return out, cut
+			}
+		}
+		emit(Ref{Kind: Local, Value: v})
+	case *ssa.Call:
+		if w.results != nil {
+			if rs, ok := w.results(v, 0); ok {
+				for _, r := range rs {
+					emit(r)
+				}
+				return out, cut
 			}
 		}
 		emit(Ref{Kind: Local, Value: v})
@@ -197,6 +303,7 @@ func of(v ssa.Value, seen map[ssa.Value]bool, emit func(Ref)) {
 	default:
 		emit(Ref{Kind: Local, Value: v})
 	}
+	return out, cut
 }
 
 func paramIndex(p *ssa.Parameter) int {
@@ -238,19 +345,38 @@ func structOf(t types.Type) *types.Struct {
 // global's key for a package-level variable. Accesses to the same field in
 // different functions share a TypeKey even when the structs they reach it
 // through have different Refs. It is empty when neither applies.
-func TypeKey(v ssa.Value) string {
-	return typeKey(v, 0)
+type TypeKey string
+
+// FieldKey returns the TypeKey of field f of the struct type owner.
+func FieldKey(owner types.Type, f string) TypeKey {
+	return TypeKey(ownerName(owner) + "." + f)
 }
 
-func typeKey(v ssa.Value, depth int) string {
-	if depth > 8 {
+// TypeKeyOf returns the TypeKey of the location v was loaded from.
+func TypeKeyOf(v ssa.Value) TypeKey {
+	return TypeKey(typeKey(v, 0, map[ssa.Value]bool{}))
+}
+
+// typeKey finds the first key through copies and phis. A value is looked
+// at once: a phi met again would only repeat a search that found nothing.
+func typeKey(v ssa.Value, depth int, seen map[ssa.Value]bool) string {
+	if depth > 8 || seen[v] {
 		return ""
 	}
+	seen[v] = true
 	switch v := v.(type) {
 	case *ssa.UnOp:
-		if v.Op == token.MUL {
-			return typeKey(v.X, depth+1)
+		if v.Op != token.MUL {
+			break
 		}
+		// A variable assigned once (a result slot, a captured copy) is
+		// the value assigned.
+		if alloc, ok := v.X.(*ssa.Alloc); ok {
+			if stored := singleStore(alloc); stored != nil {
+				return typeKey(stored, depth+1, seen)
+			}
+		}
+		return typeKey(v.X, depth+1, seen)
 	case *ssa.FieldAddr:
 		return ownerName(v.X.Type()) + "." + fieldName(v.X.Type(), v.Field)
 	case *ssa.Field:
@@ -261,12 +387,12 @@ func typeKey(v ssa.Value, depth int) string {
 		}
 	case *ssa.Phi:
 		for _, e := range v.Edges {
-			if k := typeKey(e, depth+1); k != "" {
+			if k := typeKey(e, depth+1, seen); k != "" {
 				return k
 			}
 		}
 	case *ssa.ChangeType:
-		return typeKey(v.X, depth+1)
+		return typeKey(v.X, depth+1, seen)
 	}
 	return ""
 }

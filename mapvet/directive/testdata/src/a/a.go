@@ -4,7 +4,7 @@ package a
 
 //mapvet:ignore // want `mapvet:ignore needs a check name and a reason`
 
-//mapvet:ignore sharedmp typo // want `mapvet:ignore names unknown check "sharedmp" \(checks: deferaccess, rlockwrite, sharedmap, rangeinsert\); it suppresses nothing`
+//mapvet:ignore sharedmp typo // want `mapvet:ignore names unknown check "sharedmp" \(checks: deferaccess, rlockwrite, sharedmap, guardedby, copiedowner, rangeinsert\); it suppresses nothing`
 
 //mapvet:ignore rangeinsert // want `mapvet:ignore rangeinsert needs a reason after the check name`
 

@@ -33,3 +33,11 @@ func rekey(m map[string]int) {
 		m[k] = v // want `insert into m during range over it`
 	}
 }
+
+// An explicitly instantiated generic call is the same call.
+func explicit(m, extra map[string]int) {
+	for range m {
+		maps.Copy[map[string]int, map[string]int](m, extra) // want `insert into m during range over it`
+		maps.Insert[map[string]int](m, maps.All(extra))     // want `insert into m during range over it`
+	}
+}

@@ -1,0 +1,259 @@
+package corpus
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Baseline is what a reviewed run found: the checks that found each case
+// and the false positives. A later run must not lose a case or add a
+// false positive without a new review.
+type Baseline struct {
+	Found          map[string][]string `json:"found"`          // case -> checks that found it
+	FalsePositives []string            `json:"falsePositives"` // Finding.Key of each
+}
+
+// Baseline returns the baseline of r.
+func (r *Results) Baseline() Baseline {
+	b := Baseline{Found: map[string][]string{}, FalsePositives: []string{}}
+	for _, cr := range r.Cases {
+		if cr.Found() {
+			b.Found[cr.Name] = cr.FoundBy()
+		}
+	}
+	for _, f := range r.FalsePositives() {
+		b.FalsePositives = append(b.FalsePositives, f.Key())
+	}
+	sort.Strings(b.FalsePositives)
+	return b
+}
+
+// Marshal returns b as indented JSON.
+func (b Baseline) Marshal() []byte {
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		panic(err) // maps of strings and slices of strings always marshal
+	}
+	return append(data, '\n')
+}
+
+// Compare returns what got lost since old (a case no longer found, a new
+// false positive) and what improved (a case found, a false positive gone).
+func Compare(old, cur Baseline) (regressions, improvements []string) {
+	for name, checks := range old.Found {
+		if _, ok := cur.Found[name]; !ok {
+			regressions = append(regressions, fmt.Sprintf("case %s is no longer found (the baseline has it found by %s)", name, strings.Join(checks, ", ")))
+		}
+	}
+	for name, checks := range cur.Found {
+		if _, ok := old.Found[name]; !ok {
+			improvements = append(improvements, fmt.Sprintf("case %s is now found by %s", name, strings.Join(checks, ", ")))
+		}
+	}
+	for _, k := range cur.FalsePositives {
+		if !slices.Contains(old.FalsePositives, k) {
+			regressions = append(regressions, "new false positive: "+k)
+		}
+	}
+	for _, k := range old.FalsePositives {
+		if !slices.Contains(cur.FalsePositives, k) {
+			improvements = append(improvements, "false positive gone: "+k)
+		}
+	}
+	sort.Strings(regressions)
+	sort.Strings(improvements)
+	return regressions, improvements
+}
+
+// Table is a plain-text summary, one line per case, for the test log.
+func (r *Results) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-18s %s  %-40s %-24s %s\n", "case", "cat", "report", "found by", "twin")
+	for _, cr := range r.Cases {
+		found := "-"
+		if cr.Found() {
+			found = strings.Join(cr.FoundBy(), ",")
+		}
+		fmt.Fprintf(&b, "%-18s  %s   %-40s %-24s %s\n", cr.Name, cr.Category, short(cr.Report), found, twinState(cr))
+	}
+	for _, t := range r.categoryTotals() {
+		fmt.Fprintf(&b, "category %s (%s): %d/%d found, %d false positives\n", t.cat, t.cat.Name(), t.found, t.cases, t.fps)
+	}
+	fmt.Fprintf(&b, "all: %d/%d found, %d false positives (%d outside the cases)\n", r.found(), len(r.Cases), len(r.FalsePositives()), len(r.Outside))
+	return b.String()
+}
+
+func twinState(cr *CaseResult) string {
+	if len(cr.InTwin) == 0 {
+		return "clean"
+	}
+	return fmt.Sprintf("%d finding(s)", len(cr.InTwin))
+}
+
+func (r *Results) found() int {
+	n := 0
+	for _, cr := range r.Cases {
+		if cr.Found() {
+			n++
+		}
+	}
+	return n
+}
+
+type categoryTotal struct {
+	cat               Category
+	cases, found, fps int
+	dirtyTwins        int
+}
+
+func (r *Results) categoryTotals() []categoryTotal {
+	var out []categoryTotal
+	for _, c := range Categories {
+		t := categoryTotal{cat: c}
+		for _, cr := range r.Cases {
+			if cr.Category != c {
+				continue
+			}
+			t.cases++
+			if cr.Found() {
+				t.found++
+			}
+			t.fps += len(cr.InTwin)
+			if len(cr.InTwin) > 0 {
+				t.dirtyTwins++
+			}
+		}
+		if t.cases > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+type checkTotal struct {
+	check      string
+	found, fps int
+}
+
+func (r *Results) checkTotals() []checkTotal {
+	by := map[string]*checkTotal{}
+	get := func(check string) *checkTotal {
+		if by[check] == nil {
+			by[check] = &checkTotal{check: check}
+		}
+		return by[check]
+	}
+	for _, cr := range r.Cases {
+		for _, check := range cr.FoundBy() {
+			get(check).found++
+		}
+	}
+	for _, f := range r.FalsePositives() {
+		get(f.Check).fps++
+	}
+	var out []checkTotal
+	for _, t := range by {
+		out = append(out, *t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].check < out[j].check })
+	return out
+}
+
+func percent(n, d int) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d%%", (100*n+d/2)/d)
+}
+
+// Run describes how the results were produced, for the document.
+type Run struct {
+	Command  string        // the mapvet command line
+	Duration time.Duration // its wall time
+	Packages int           // packages in the corpus module
+}
+
+// Markdown renders docs/mapvet-corpus.md.
+func (r *Results) Markdown(run Run) []byte {
+	var b bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# mapvet on the corpus of real map races\n\n")
+	p("<!-- generated by go test ./mapvet/corpus -update: edit mapvet/corpus, not this file -->\n\n")
+	p("%d cases in `mapvet/testdata/corpus` (a module of its own: %d packages), each modeled on a public bug report about a Go map race that a project shipped and later fixed, with its fixed twin. ", len(r.Cases), run.Packages)
+	p("The code is written anew in the shape of the report (the report's URL heads each case); the twin has the fix's shape. ")
+	p("Issue 13 defines the categories; `x` are the shapes mapvet already handled when the corpus was written. ")
+	p("A case is found when the primary position of a finding is on one of its `// race:` lines; every finding in a twin, and outside the cases, is a false positive. ")
+	p("The conventions are in `mapvet/corpus`'s package comment.\n\n")
+	p("Measured by `go test ./mapvet/corpus`: one `%s` over the whole module, %.1f s wall on this machine (2 cores, shared). ", run.Command, run.Duration.Seconds())
+	p("The test fails when a case that `mapvet/testdata/corpus/baseline.json` records as found is no longer found, or a false positive appears that it does not record; improvements are only logged. After reviewing the findings, `go test ./mapvet/corpus -update` rewrites the baseline and this file.\n\n")
+
+	p("## By category\n\n")
+	p("| category | cases | found | recall | false positives (in twins) | twins with findings |\n|---|---|---|---|---|---|\n")
+	for _, t := range r.categoryTotals() {
+		p("| %s %s | %d | %d | %s | %d | %d |\n", t.cat, t.cat.Name(), t.cases, t.found, percent(t.found, t.cases), t.fps, t.dirtyTwins)
+	}
+	p("| all | %d | %d | %s | %d | |\n\n", len(r.Cases), r.found(), percent(r.found(), len(r.Cases)), len(r.FalsePositives()))
+	if len(r.Outside) > 0 {
+		p("%d false positive(s) are outside the cases (in `lib/`).\n\n", len(r.Outside))
+	}
+
+	p("## By check\n\n")
+	p("Recall is over all %d cases: a check is not expected to find every category.\n\n", len(r.Cases))
+	p("| check | cases found | recall | false positives |\n|---|---|---|---|\n")
+	for _, t := range r.checkTotals() {
+		p("| %s | %d | %s | %d |\n", t.check, t.found, percent(t.found, len(r.Cases)), t.fps)
+	}
+	if len(r.checkTotals()) == 0 {
+		p("| (none) | 0 | 0%% | 0 |\n")
+	}
+	p("\n")
+
+	p("## Cases\n\n")
+	p("| case | category | report | found by | twin |\n|---|---|---|---|---|\n")
+	for _, cr := range r.Cases {
+		found := "not found"
+		if cr.Found() {
+			found = strings.Join(cr.FoundBy(), ", ")
+		}
+		p("| [%s](../mapvet/testdata/corpus/cases/%s) | %s | [%s](%s) | %s | %s |\n", cr.Name, cr.Name, cr.Category, short(cr.Report), cr.Report, found, twinState(cr))
+	}
+	p("\n")
+
+	var hits []Finding
+	for _, cr := range r.Cases {
+		hits = append(hits, cr.Hits...)
+	}
+	if len(hits) > 0 {
+		p("## Findings on labeled lines\n\n")
+		p("The findings that count a case as found, for a reader to check that each names the case's race.\n\n")
+		for _, f := range hits {
+			p("- `%s`: %s\n", f.Key(), f.Message)
+		}
+		p("\n")
+	}
+	if fps := r.FalsePositives(); len(fps) > 0 {
+		p("## False positives\n\n")
+		for _, f := range fps {
+			p("- `%s`: %s\n", f.Key(), f.Message)
+		}
+		p("\n")
+	}
+	var off []Finding
+	for _, cr := range r.Cases {
+		off = append(off, cr.OffLabel...)
+	}
+	if len(off) > 0 {
+		p("## Findings in cases off the labeled lines\n\n")
+		p("Not counted either way; each needs a reader's verdict.\n\n")
+		for _, f := range off {
+			p("- `%s`: %s\n", f.Key(), f.Message)
+		}
+		p("\n")
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,3 @@
+module lonely
+
+go 1.26
