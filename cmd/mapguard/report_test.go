@@ -221,9 +221,10 @@ var updateDoc = flag.Bool("update-doc", false, "rewrite docs/mapguard.md's examp
 
 // TestDocExample compares docs/mapguard.md's example report with real runs
 // of the racer's readwrite race: up to ten runs, one must print the same
-// lines but for goroutine numbers, hexadecimal values and the directories
-// of files (line numbers count). With -update-doc the example is rewritten
-// from a run instead, with the repository's directory shown as /work/main.
+// lines but for the write's state, goroutine numbers, hexadecimal values
+// and the directories of files (line numbers count). With -update-doc the example is rewritten
+// instead from the commonest of ten runs, with the repository's directory
+// shown as /work/main.
 func TestDocExample(t *testing.T) {
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -256,35 +257,47 @@ func TestDocExample(t *testing.T) {
 			t.Fatalf("readwrite: exit %d\n%s", code, out)
 		}
 		out = strings.TrimSuffix(out, "\n")
-		if *updateDoc {
-			out = strings.ReplaceAll(out, root+"/", "/work/main/") + "\n"
-			doc = doc[:start] + out + doc[start+end:]
-			if err := os.WriteFile(docPath, []byte(doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("rewrote the example in %s", docPath)
-			return
-		}
-		if normalizeReport(out) == normalizeReport(example) {
+		if !*updateDoc && normalizeReport(out) == normalizeReport(example) {
 			return
 		}
 		outs = append(outs, out)
 	}
-	t.Errorf("none of %d runs prints the example of %s (run go test ./cmd/mapguard -run TestDocExample -update-doc to rewrite it)\nexample:\n%s\nfirst run:\n%s",
-		len(outs), docPath, example, outs[0])
+	if !*updateDoc {
+		t.Fatalf("none of %d runs prints the example of %s (run go test ./cmd/mapguard -run TestDocExample -update-doc to rewrite it)\nexample:\n%s\nfirst run:\n%s",
+			len(outs), docPath, example, outs[0])
+	}
+	// The example is the run whose form (normalized) came up most often,
+	// so that the check above finds it in a few runs.
+	count := map[string]int{}
+	best := outs[0]
+	for _, out := range outs {
+		n := normalizeReport(out)
+		if count[n]++; count[n] > count[normalizeReport(best)] {
+			best = out
+		}
+	}
+	best = strings.ReplaceAll(best, root+"/", "/work/main/") + "\n"
+	if err := os.WriteFile(docPath, []byte(doc[:start]+best+doc[start+end:]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rewrote the example in %s with the most common of %d runs (%d of them)", docPath, len(outs), count[normalizeReport(best)])
 }
 
 var (
-	goidRE = regexp.MustCompile(`goroutine \d+`)
-	hexRE  = regexp.MustCompile(`0x[0-9a-f]+`)
-	pathRE = regexp.MustCompile(`(?m)^\t\S*/([^/\s]+/[^/\s]+\.go:\d+)|\(\S*/([^/\s]+/[^/\s]+\.go:\d+)\)`)
+	writeStateRE = regexp.MustCompile(`whose write to this map (was in progress|began last before the race was noticed and has finished since|was finished)`)
+	goidRE       = regexp.MustCompile(`goroutine \d+`)
+	hexRE        = regexp.MustCompile(`0x[0-9a-f]+`)
+	pathRE       = regexp.MustCompile(`(?m)^\t\S*/([^/\s]+/[^/\s]+\.go:\d+)|\(\S*/([^/\s]+/[^/\s]+\.go:\d+)\)`)
 )
 
 // normalizeReport masks what changes from run to run and machine to
-// machine: goroutine numbers, hexadecimal values, and the directories of
-// files but their last.
+// machine: the state of the other side's write when the report read it
+// (the timing decides; TestSessionServer checks the states), goroutine
+// numbers, hexadecimal values, and the directories of files but their
+// last.
 func normalizeReport(s string) string {
 	s = strings.TrimSpace(s)
+	s = writeStateRE.ReplaceAllString(s, "whose write to this map (state)")
 	s = goidRE.ReplaceAllString(s, "goroutine N")
 	s = hexRE.ReplaceAllString(s, "0x?")
 	return pathRE.ReplaceAllStringFunc(s, func(m string) string {
