@@ -3,9 +3,12 @@ module github.com/mapsafe/mapsafe
 go 1.26.0
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/chromedp/chromedp v0.23.0
 	github.com/golangci/plugin-module-register v0.1.2
 	github.com/maruel/panicparse/v2 v2.5.0
+	github.com/orcaman/concurrent-map/v2 v2.0.1
+	github.com/puzpuzpuz/xsync/v4 v4.5.0
 	golang.org/x/tools v0.52.0
 )
 

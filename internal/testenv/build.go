@@ -101,8 +101,27 @@ func GoBuild(t testing.TB, pkg string, flags ...string) string {
 		if err != nil {
 			return "", fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
-		return bin, nil
+		return bin, statSources(pkg)
 	})
+}
+
+// statSources stats the Go files of pkg and of the non-standard packages
+// it imports. go test caches a test's result keyed by the files the test
+// opened or stat'ed; a test that runs a program it built sees none of that
+// program's sources otherwise, and a change to them (the analysis engine
+// under cmd/mapvet) would replay a stale "ok".
+func statSources(pkg string) error {
+	out, err := exec.Command("go", "list", "-deps", "-f",
+		`{{if not .Standard}}{{range .GoFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{range .EmbedFiles}}{{$.Dir}}/{{.}}{{"\n"}}{{end}}{{end}}`, pkg).Output()
+	if err != nil {
+		return fmt.Errorf("go list -deps %s: %v", pkg, err)
+	}
+	for _, f := range strings.Fields(string(out)) {
+		if _, err := os.Stat(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Main runs the tests, removes what Build built and exits: a TestMain

@@ -9,7 +9,6 @@ import (
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
-	"github.com/mapsafe/mapsafe/mapvet/internal/phrase"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
@@ -96,12 +95,16 @@ func checkDerive(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 			}
 			src := name(eng, fn, from.X)
 			c.At(st.Pos())
-			c.Report(analysis.Diagnostic{
+			d := analysis.Diagnostic{
 				Pos: pos(st, alloc),
 				Message: fmt.Sprintf("the new %s shares %s.%s with %s, but not %s.%s, which guards it: the two lock different mutexes around one map (%s)",
 					typeName(owner), src, field, src, src, st2.Field(mu).Name(), ops.Fatal(ops.Write)),
 				Related: writeSite(c, g),
-			})
+			}
+			if d.Pos != alloc.Pos() && alloc.Pos().IsValid() {
+				d.Related = append([]analysis.RelatedInformation{diag.Related(alloc.Pos(), "the new %s made here", typeName(owner))}, d.Related...)
+			}
+			c.Report(d)
 		}
 	}
 }
@@ -130,22 +133,32 @@ func checkValueReceiver(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 					continue
 				}
 				muKey := ref.FieldKey(owner, fieldName(owner, fa.Field))
+				// Report at the method's first write of a map the mutex
+				// guards (else its first use): that map is now unguarded.
+				var first *engine.Access
+				var g engine.Guard
 				for i := range r.Accesses {
 					a := &r.Accesses[i]
-					g, ok := eng.Guard(a.TypeKey)
-					if !ok || !g.Is(muKey) || !a.Kind.Crashes() {
+					ga, ok := eng.Guard(a.TypeKey)
+					if !ok || !ga.Is(muKey) || !a.Kind.Crashes() {
 						continue
 					}
-					recvName := fn.Params[0].Name()
-					c.At(instr.Pos())
-					c.Report(analysis.Diagnostic{
-						Pos: callStart(instr),
-						Message: fmt.Sprintf("%s has a value receiver: %s.%s is a copy, so locking it does not guard %s, which every copy shares (%s)",
-							fn.Name(), recvName, fieldName(owner, fa.Field), a.Name, ops.Fatal(a.Kind)),
-						Related: append([]analysis.RelatedInformation{diag.Related(a.Op, "%s in %s", phrase.Access(a), fn.Name())}, writeSite(c, g)...),
-					})
-					return
+					if first == nil || a.Kind == ops.Write && first.Kind != ops.Write {
+						first, g = a, ga
+					}
 				}
+				if first == nil {
+					continue
+				}
+				recvName := fn.Params[0].Name()
+				c.At(first.Pos)
+				c.Report(analysis.Diagnostic{
+					Pos: first.Pos,
+					Message: fmt.Sprintf("%s has a value receiver: %s.%s is a copy, so locking it does not guard %s, which every copy shares (%s)",
+						fn.Name(), recvName, fieldName(owner, fa.Field), first.Name, ops.Fatal(first.Kind)),
+					Related: append([]analysis.RelatedInformation{diag.Related(instr.Pos(), "the copy of %s.%s locked here", recvName, fieldName(owner, fa.Field))}, writeSite(c, g)...),
+				})
+				return
 			}
 		}
 	}
@@ -192,15 +205,15 @@ func writeSite(c *diag.Checker, g engine.Guard) []analysis.RelatedInformation {
 	return []analysis.RelatedInformation{diag.Related(g.Write, "the map is written here under %s", g.Lock.Name)}
 }
 
-// pos is where to report a store into a new value: the composite literal.
+// pos is where to report a store into a new value: the field's element of
+// the composite literal (`seen: d.seen`, go/ssa gives its colon) or the
+// assignment, else the composite literal.
 func pos(st *ssa.Store, alloc *ssa.Alloc) token.Pos {
-	if alloc.Pos().IsValid() {
-		return alloc.Pos()
+	if st.Pos().IsValid() {
+		return st.Pos()
 	}
-	return st.Pos()
+	return alloc.Pos()
 }
-
-func callStart(instr ssa.Instruction) token.Pos { return instr.Pos() }
 
 func name(eng *engine.Engine, fn *ssa.Function, v ssa.Value) string {
 	rs := ref.Of(v)

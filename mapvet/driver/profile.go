@@ -46,10 +46,3 @@ func writeHeapProfile(name string) error {
 	}
 	return nil
 }
-
-func writeInuse(name string) {
-	f, _ := os.Create(name)
-	runtime.GC()
-	pprof.Lookup("heap").WriteTo(f, 0)
-	f.Close()
-}

@@ -54,8 +54,10 @@ func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 // checkFunc reports fn's accesses (and its callees') that do not hold their
 // map's guard, once per position.
 func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
+	if eng.Helper(fn) {
+		return // its accesses, its callees' included, are judged at its callers
+	}
 	r := eng.Result(fn)
-	helper := eng.Helper(fn)
 	type site struct {
 		pos, op token.Pos
 		key     ref.TypeKey
@@ -64,14 +66,14 @@ func checkFunc(c *diag.Checker, eng *engine.Engine, fn *ssa.Function) {
 	worst := map[site]*engine.Access{} // a write over a read: m[k]++ is both
 	for i := range r.Accesses {
 		a := &r.Accesses[i]
-		if a.Fresh || a.Via == nil && helper || !a.Kind.Crashes() {
-			continue // a constructor's, or counted in the callers
+		if a.Fresh || !a.Kind.Crashes() || !sharedRoot(a.Ref) {
+			continue // a constructor's, a len, or a value the function obtained itself
 		}
 		g, ok := eng.Guard(a.TypeKey)
 		if !ok || g.HeldIn(a.Locks) {
 			continue
 		}
-		if g.CallerLocked && a.Via == nil && engine.OwnerMethod(fn, a.TypeKey) {
+		if g.CallerLocked && engine.OwnerMethod(fn, a.TypeKey) {
 			continue // the type leaves the locking to its callers, judged there
 		}
 		s := site{a.Pos, a.Op, a.TypeKey}
@@ -123,6 +125,15 @@ func report(c *diag.Checker, a *engine.Access, g engine.Guard) {
 		d.Related = append(d.Related, diag.Related(g.Write, "%s held here for a write", g.Lock.Name))
 	}
 	c.Report(d)
+}
+
+// sharedRoot reports whether r is reached from something other code may
+// hold: a parameter (a method's receiver), a captured variable, a package
+// variable. A value the function made or got from a call that returns
+// something new (a decoded message, a struct being built) is its own
+// until it hands it out.
+func sharedRoot(r ref.Ref) bool {
+	return r.Kind == ref.Param || r.Kind == ref.FreeVar || r.Kind == ref.Global
 }
 
 // lockName names the guard as the access would: c.mu for c.items when mu

@@ -36,10 +36,30 @@
 // with the write as a related position (and, for two different goroutines,
 // the other goroutine's start and access).
 //
+// Servers run the functions registered with them on goroutines of their
+// own, for every request: net/http handlers (`HandleFunc`, `Handle`,
+// `ListenAndServe`, `Serve`, httptest servers) and gRPC services (a
+// generated `Register...Server`) are goroutines that run alongside each
+// other and themselves. A `ServeHTTP` method, and the methods of a type
+// embedding a generated `Unimplemented...Server`, run alongside themselves
+// wherever they are registered: a map they share across runs (the
+// receiver's, a package's, one a handler closure captured) that one run
+// writes with no lock the others hold is reported.
+//
+// A type that holds a mutex says it is used from several goroutines: its
+// exported methods (pointer receivers) run alongside each other and
+// themselves, and a map field of it that one writes while another uses it,
+// with no lock in common, is reported (a map whose guard is inferred is
+// guardedby's).
+//
 // Goroutines are `go` statements (closures, named functions and methods,
 // with maps passed as arguments), `time.AfterFunc` callbacks,
-// `errgroup.Group.Go` and `TryGo`, `sync.WaitGroup.Go`, and functions (in
-// this or another package) that return with a goroutine still running.
+// `errgroup.Group.Go` and `TryGo`, `sync.WaitGroup.Go`, functions (in
+// this or another package) that return with a goroutine still running, and
+// goroutine helpers that run a function value they are given
+// (`g.Run(func() {...})`). Calls through function values the package stores
+// in struct fields, and through interfaces that at most four of the
+// package's types satisfy, reach those functions.
 //
 // Not reported: accesses before the go statement; accesses after a join
 // (`WaitGroup.Wait` after the goroutine's `Done`, `errgroup.Group.Wait`, a
@@ -58,6 +78,10 @@
 // fails (encoding/gob's `typeInfoMapInit` is this shape). The engine drops
 // the accesses through such a variable everywhere outside init functions,
 // for every check.
+//
+// Every message ends with the remedies: guard the map with a mutex, or use
+// one of the concurrent maps of github.com/mapsafe/mapsafe/cmap (see the
+// README's "Choosing a map").
 //
 // Suppress a report with `//mapvet:ignore sharedmap <reason>`.
 package sharedmap

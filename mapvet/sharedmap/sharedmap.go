@@ -35,17 +35,25 @@ func New(eng *analysis.Analyzer) *analysis.Analyzer {
 	}
 }
 
+// remedy ends every message: what a team reaches for once a map is shared.
+const remedy = "; guard it with a mutex, or use a concurrent map from github.com/mapsafe/mapsafe/cmap"
+
 func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
 	defer eng.Done()
 	c := diag.NewChecker(pass, Info.Name)
+	c.Suffix = remedy
 	return nil, c.Run(func() {
+		for _, fn := range eng.Funcs() {
+			checkEntry(c, eng, eng.Result(fn))
+		}
+		checkMutexTypes(c, eng) // after the entry methods: one finding a position
 		for _, fn := range eng.Funcs() {
 			c.At(fn.Pos())
 			r := eng.Result(fn)
 			if len(r.Goroutines) == 0 {
 				continue
 			}
-			checkStarter(c, r)
+			checkStarter(c, eng, r)
 			checkGoroutines(c, r)
 		}
 	})
@@ -58,7 +66,7 @@ type pairKey struct {
 
 // checkStarter reports the function's own accesses that may overlap a
 // conflicting access of a goroutine it started.
-func checkStarter(c *diag.Checker, r *engine.Result) {
+func checkStarter(c *diag.Checker, eng *engine.Engine, r *engine.Result) {
 	done := map[pairKey]bool{}
 	for i, a := range r.Accesses {
 		if a.Fresh && len(r.Running[i]) == 0 || !a.Kind.Crashes() {
@@ -71,7 +79,12 @@ func checkStarter(c *diag.Checker, r *engine.Result) {
 			}
 			g := r.Goroutines[gi]
 			w := conflict(a, g.Accesses)
-			if w == nil {
+			if w == nil || earlierIteration(eng, a, g) {
+				continue
+			}
+			if engine.LockedName(r.Fn) && len(w.Locks) > 0 {
+				// addLocked runs under its caller's lock, unseen here;
+				// the goroutine takes a lock: most likely that one.
 				continue
 			}
 			done[k] = true
@@ -125,7 +138,7 @@ func checkGoroutines(c *diag.Checker, r *engine.Result) {
 				continue // report each pair once, at the later start
 			}
 			for _, a := range g.Accesses {
-				if w := conflict(a, o.Accesses); w != nil {
+				if w := conflict(a, o.Accesses); w != nil && sameIteration(a.Ref, g, o) {
 					c.Report(analysis.Diagnostic{
 						Pos: g.Pos,
 						Message: fmt.Sprintf("%s %s %s at %s while %s %s it at %s, with no common lock or join (%s)",
@@ -218,6 +231,23 @@ func selfConflict(g *engine.Goroutine) (*engine.Access, *engine.Access) {
 	return nil, nil
 }
 
+// earlierIteration reports whether a can only meet the goroutine g of an
+// earlier iteration, on another object: a's map is reached from a value
+// made afresh in each iteration of the loop around g's start (a composite
+// literal, a make, a constructor's result such as http.NewRequest's), and a
+// comes before the start in the loop body. The goroutine of a's own
+// iteration starts after a.
+func earlierIteration(eng *engine.Engine, a engine.Access, g *engine.Goroutine) bool {
+	if g.Instr == nil || a.Ref.Kind != ref.Local || !a.Pos.IsValid() || a.Pos >= g.Pos || !perIteration(a.Ref, g.Instr) {
+		return false
+	}
+	switch a.Ref.Value.(type) {
+	case *ssa.Alloc, *ssa.MakeMap:
+		return true
+	}
+	return eng.FreshValue(a.Ref.Value)
+}
+
 // perIteration reports whether r may name a different map in each
 // iteration of the loop around start: its root is computed inside the loop,
 // or it is an element of a container.
@@ -235,12 +265,40 @@ func perIteration(r ref.Ref, start ssa.Instruction) bool {
 	return reaches(start.Block(), instr.Block()) && reaches(instr.Block(), start.Block())
 }
 
+// sameIteration reports whether goroutines g and o may both reach the map r
+// names in one iteration of the loop that computes r's root. When r is the
+// same in every iteration, or either start can lead to the other without
+// computing r anew, they may; when the two starts lie in arms that exclude
+// each other (the cases of a switch in an accept loop), each iteration runs
+// one of them on its own object.
+func sameIteration(r ref.Ref, g, o *engine.Goroutine) bool {
+	if g.Instr == nil || o.Instr == nil || !perIteration(r, g.Instr) || !perIteration(r, o.Instr) {
+		return true
+	}
+	instr, ok := r.Value.(ssa.Instruction)
+	if !ok {
+		return true
+	}
+	def := instr.Block()
+	gb, ob := g.Instr.Block(), o.Instr.Block()
+	return gb == ob || reachesAvoiding(gb, ob, def) || reachesAvoiding(ob, gb, def)
+}
+
 // reaches reports whether b can reach c through the control-flow graph.
 func reaches(b, c *ssa.BasicBlock) bool {
+	return reachesAvoiding(b, c, nil)
+}
+
+// reachesAvoiding reports whether b can reach c through the control-flow
+// graph on a path that does not pass through the block avoid.
+func reachesAvoiding(b, c, avoid *ssa.BasicBlock) bool {
 	seen := map[*ssa.BasicBlock]bool{}
 	var walk func(*ssa.BasicBlock) bool
 	walk = func(x *ssa.BasicBlock) bool {
 		for _, s := range x.Succs {
+			if s == avoid {
+				continue
+			}
 			if s == c {
 				return true
 			}

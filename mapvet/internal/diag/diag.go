@@ -56,10 +56,12 @@ func Directives(f *ast.File) []Directive {
 
 // Checker is the per-pass state of one check.
 type Checker struct {
-	Pass  *analysis.Pass
-	name  string
-	cur   token.Pos
-	quiet map[string]map[int]bool // file name -> lines where the check is suppressed
+	Pass   *analysis.Pass
+	Suffix string // appended to every message
+	seen   map[token.Pos]bool
+	name   string
+	cur    token.Pos
+	quiet  map[string]map[int]bool // file name -> lines where the check is suppressed
 }
 
 // NewChecker returns the reporting state of check name for pass.
@@ -109,12 +111,19 @@ func (c *Checker) InPackage(pos token.Pos) bool {
 // At records the position the check is working on, for panic reports.
 func (c *Checker) At(pos token.Pos) { c.cur = pos }
 
-// Report reports d unless a directive suppresses it.
+// Report reports d unless a directive suppresses it, or the check has
+// reported at d's position already (one finding per position: the first,
+// most specific rule's).
 func (c *Checker) Report(d analysis.Diagnostic) {
 	p := c.Pass.Fset.Position(d.Pos)
-	if c.quiet[p.Filename][p.Line] {
+	if c.quiet[p.Filename][p.Line] || c.seen[d.Pos] {
 		return
 	}
+	if c.seen == nil {
+		c.seen = map[token.Pos]bool{}
+	}
+	c.seen[d.Pos] = true
+	d.Message += c.Suffix
 	c.Pass.Report(d)
 }
 

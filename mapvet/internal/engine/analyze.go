@@ -28,10 +28,11 @@ type funcAnalysis struct {
 	in map[*ssa.BasicBlock]*state
 
 	// filled by the final pass
-	res      *Result
-	sum      *Summary
-	exit     state
-	overlaps map[[2]int]bool
+	nilErrRunning bits // goroutines running at a return with a possibly nil error
+	res           *Result
+	sum           *Summary
+	exit          state
+	overlaps      map[[2]int]bool
 }
 
 type callInfo struct {
@@ -133,6 +134,9 @@ func (a *funcAnalysis) prepass() {
 				g := *sp
 				g.By = ci.call
 				g.Pos = call.Pos()
+				if g.OnError {
+					g.ErrValue = errorOf(call)
+				}
 				a.addGoroutine(instr, &g)
 			}
 		}
@@ -238,7 +242,7 @@ func (a *funcAnalysis) deferred(in *ssa.Defer) *Deferred {
 // named in this function's namespace.
 func (a *funcAnalysis) callSummary(c *ssa.CallCommon, pos token.Pos) *callInfo {
 	callee, binds := ops.Callee(c)
-	if callee == nil {
+	if callee == nil || ops.OnceCall(callee) {
 		return nil
 	}
 	sum := a.e.summary(callee)
@@ -263,22 +267,21 @@ func (a *funcAnalysis) dynSummary(instr ssa.Instruction, c *ssa.CallCommon, pos 
 	if fn, _ := ops.FuncValue(c.Value); fn != nil {
 		return nil // a closure called directly: callSummary's, when it has one
 	}
-	more, left := a.resolve(a.dynCall(c.Value, c.Args), nil, pos, 0)
+	dcs := a.dynCall(c.Value, c.Args)
+	more, left := a.resolve(dcs, nil, pos, 0)
 	if len(left) > 0 {
 		a.dyn[instr] = left
 	}
 	if more.empty() {
 		return nil
 	}
-	var call *Call
-	for _, acc := range more.Accesses {
-		call = acc.Via
-		break
+	// The call, as goroutines it leaves running name it: the first target.
+	for _, dc := range dcs {
+		if ts := a.targets(dc); len(ts) > 0 {
+			return &callInfo{sum: more, call: &Call{Fn: ts[0].fn, Caller: a.fn, Pos: pos}}
+		}
 	}
-	if call == nil {
-		call = &Call{Caller: a.fn, Pos: pos}
-	}
-	return &callInfo{sum: more, call: call}
+	return nil
 }
 
 // recvName is a method call's receiver as the program spells it, when it
@@ -333,7 +336,7 @@ func (a *funcAnalysis) access(op ops.MapOp, locks LockSet) []Access {
 			Pos:     op.Pos,
 			Op:      op.Pos,
 			Locks:   locks,
-			Fresh:   fresh(r),
+			Fresh:   a.e.fresh(r),
 		})
 	}
 	return out
@@ -387,15 +390,58 @@ func indexOf(b *ssa.BasicBlock, instr ssa.Instruction) int {
 
 // fresh reports whether r is a map made in this function, or a field of a
 // struct allocated in it (a constructor filling its result).
-func fresh(r ref.Ref) bool {
+func (e *Engine) fresh(r ref.Ref) bool {
 	if r.Kind != ref.Local {
 		return false
 	}
-	switch r.Value.(type) {
+	v := r.Value
+	if x, ok := v.(*ssa.Extract); ok {
+		v = x.Tuple
+	}
+	switch v := v.(type) {
 	case *ssa.MakeMap:
 		return r.Path == ""
 	case *ssa.Alloc:
-		return len(r.Path) > 2 && r.Path[:2] == "*."
+		return len(r.Path) > 2 && r.Path[:2] == "*." && !copied(v)
+	case *ssa.Call:
+		// A constructor's new struct (newKeyRegistry(opt)), being filled.
+		return len(r.Path) > 2 && r.Path[:2] == "*." && e.FreshValue(r.Value)
+	}
+	return false
+}
+
+// constructorName reports whether a function's name says it makes a new
+// value: New, NewX, newX, Make..., make...
+func constructorName(name string) bool {
+	for _, p := range []string{"New", "new", "Make", "make"} {
+		if rest, ok := strings.CutPrefix(name, p); ok && (rest == "" || rest[0] >= 'A' && rest[0] <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+// copied reports whether a whole value from elsewhere is stored in alloc:
+// a copy of a parameter (a value receiver), of a loaded struct. Its maps are
+// the original's, not new ones. A composite literal (built in place, or in
+// a temporary and copied in) and a zero value are new.
+func copied(alloc *ssa.Alloc) bool { return copiedDepth(alloc, 0) }
+
+func copiedDepth(alloc *ssa.Alloc, depth int) bool {
+	for _, u := range *alloc.Referrers() {
+		st, ok := u.(*ssa.Store)
+		if !ok || st.Addr != alloc {
+			continue
+		}
+		switch v := st.Val.(type) {
+		case *ssa.Const:
+			continue
+		case *ssa.UnOp:
+			if tmp, ok := v.X.(*ssa.Alloc); ok && v.Op == token.MUL && depth < 4 && !copiedDepth(tmp, depth+1) {
+				continue
+			}
+		}
+		return true
 	}
 	return false
 }

@@ -141,6 +141,11 @@ func (a *funcAnalysis) resolveGoroutine(g *Goroutine) {
 	if len(g.Calls) == 0 {
 		return
 	}
+	for _, dc := range g.Calls {
+		for _, t := range a.targets(dc) {
+			a.e.goroutineBody[t.fn] = true
+		}
+	}
 	more, left := a.resolve(g.Calls, nil, token.NoPos, 0)
 	if len(more.Accesses) > 0 {
 		g.RunsValue = true
@@ -230,12 +235,25 @@ func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
 		}
 		return nil
 	}
+	out := a.e.implementations(c)
+	if len(out) > maxInvokeTargets {
+		return nil
+	}
+	return out
+}
+
+// implementations returns the methods of the package's types that an
+// interface method call may run, in source order.
+func (e *Engine) implementations(c *ssa.CallCommon) []*ssa.Function {
+	if !c.IsInvoke() || e.pkg == nil {
+		return nil
+	}
 	iface, ok := c.Value.Type().Underlying().(*types.Interface)
-	if !ok || a.e.pkg == nil {
+	if !ok {
 		return nil
 	}
 	var out []*ssa.Function
-	for _, mem := range a.e.pkg.Members {
+	for _, mem := range e.pkg.Members {
 		t, ok := mem.(*ssa.Type)
 		if !ok {
 			continue
@@ -244,14 +262,11 @@ func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
 			if _, isIface := typ.Underlying().(*types.Interface); isIface || !types.Implements(typ, iface) {
 				continue
 			}
-			if m := lookupMethod(prog, typ, c.Method); m != nil && !containsFunc(out, m) {
+			if m := lookupMethod(e.pkg.Prog, typ, c.Method); m != nil && !containsFunc(out, m) {
 				out = append(out, m)
 			}
 			break
 		}
-	}
-	if len(out) > maxInvokeTargets {
-		return nil
 	}
 	slices.SortFunc(out, func(x, y *ssa.Function) int { return cmp.Compare(x.Pos(), y.Pos()) })
 	return out

@@ -33,6 +33,7 @@ import (
 	"go/ast"
 	"go/build"
 	"go/token"
+	"go/types"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -73,12 +74,13 @@ type Engine struct {
 
 	funcFields map[ref.TypeKey][]*ssa.Function // fieldFuncs's answer
 
-	declared       map[ref.TypeKey]Held  // //mapvet:guardedby comments (guards.go)
+	declared       map[ref.TypeKey]Held // //mapvet:guardedby comments (guards.go)
 	beside         map[ref.TypeKey][]ref.TypeKey
 	guards         map[ref.TypeKey]Guard // Guards's answer
 	importedGuards map[ref.TypeKey]Guard // other packages' GuardsFacts
 	called         map[*ssa.Function]bool
 	lockedCalls    map[*ssa.Function]bool
+	goroutineBody  map[*ssa.Function]bool // function values a goroutine helper runs
 
 	limits Limits
 	caps   Caps
@@ -108,6 +110,9 @@ func (e *Engine) refsOf(v ssa.Value) []ref.Ref { return e.refs.Of(v) }
 // typeKeyOf returns v's TypeKey (ref.TypeKeyOf, remembered), or for a
 // call's result the one its callee's summary gives.
 func (e *Engine) typeKeyOf(v ssa.Value) ref.TypeKey {
+	if mi, ok := v.(*ssa.MakeInterface); ok { // a map passed as any
+		v = mi.X
+	}
 	k, ok := e.keys[v]
 	if !ok {
 		k = ref.TypeKeyOf(v)
@@ -211,6 +216,8 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 		importedSums: map[*ssa.Function]*Summary{},
 		keys:         map[ssa.Value]ref.TypeKey{},
 		limits:       DefaultLimits,
+
+		goroutineBody: map[*ssa.Function]bool{},
 	}
 	e.refs.Results = e.callResults
 	return e
@@ -277,10 +284,11 @@ type Config struct {
 	Limits Limits
 
 	// Checked, when set, tells the engine which packages the checks will
-	// read its results for (by import path). For the others it exports its
-	// facts and keeps nothing: a package's SSA form and per-function
-	// results are otherwise held until the whole run ends.
-	Checked func(pkgPath string) bool
+	// read its results for. For the others it exports its facts and keeps
+	// nothing: a package's SSA form and per-function results are otherwise
+	// held until the whole run ends. (A package, not a path: with tests
+	// loaded, a path has variants, and only the roots are checked.)
+	Checked func(*types.Package) bool
 
 	// Readers, when set, says how many checks read each package's result:
 	// once that many have called Engine.Done, the engine lets go of the
@@ -385,13 +393,17 @@ func run(pass *analysis.Pass, cfg Config) (res any, err error) {
 		}
 		pass.ExportObjectFact(obj, factCodec{pass.Fset, pass.Pkg.Path()}.fact(r.Summary))
 	}
+	// The checks read the engine from several goroutines at once: compute
+	// what they read lazily now (the guards, and with them which functions
+	// are helpers), while the engine is still this goroutine's alone.
+	e.prepareChecks()
 	if f := e.guardsFact(pass.Pkg.Path()); len(f.Guards) > 0 {
 		pass.ExportPackageFact(f)
 	}
 	if cfg.Dropped != nil {
 		cfg.Dropped(pass.Pkg.Path(), e.Caps())
 	}
-	if cfg.Checked != nil && !cfg.Checked(pass.Pkg.Path()) {
+	if cfg.Checked != nil && !cfg.Checked(pass.Pkg) {
 		return New(pass.Fset, nil, nil, nil), nil // nothing will read it
 	}
 	if cfg.Readers != nil {

@@ -23,8 +23,9 @@ type SummaryFact struct {
 	Calls    []factCall
 	NoReturn bool
 
-	Returns    [][]factRef
-	ReturnKeys []string
+	Returns      [][]factRef
+	ReturnKeys   []string
+	FreshResults []bool
 }
 
 func (*SummaryFact) AFact() {}
@@ -74,6 +75,7 @@ type factSpawn struct {
 	Groups   []factRef
 	Calls    []factCall
 	Siblings bool
+	OnError  bool
 }
 
 type factCall struct {
@@ -187,6 +189,8 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 		Releases: toFactRefs(s.Releases),
 		Calls:    c.toCalls(s.Calls),
 		NoReturn: s.NoReturn,
+
+		FreshResults: s.FreshResults,
 	}
 	for i, r := range s.Returns {
 		f.Returns = append(f.Returns, toFactRefs(r))
@@ -194,7 +198,7 @@ func (c factCodec) fact(s *Summary) *SummaryFact {
 	}
 	for _, sp := range s.Spawns {
 		f.Spawns = append(f.Spawns, factSpawn{uint8(sp.Kind), sp.Origin, toFactPos(c.fset, c.pkg, sp.Start), c.toAccesses(sp.Accesses),
-			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings})
+			toFactRefs(sp.Dones), toFactRefs(sp.Sends), toFactRefs(sp.Groups), c.toCalls(sp.Calls), sp.Siblings, sp.OnError})
 	}
 	return f
 }
@@ -210,6 +214,8 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 		Releases: fromFactRefs(f.Releases),
 		Calls:    c.fromCalls(f.Calls),
 		NoReturn: f.NoReturn,
+
+		FreshResults: f.FreshResults,
 	}
 	for i, r := range f.Returns {
 		s.Returns = append(s.Returns, fromFactRefs(r))
@@ -218,7 +224,7 @@ func (c factCodec) summary(f *SummaryFact) *Summary {
 	for _, sp := range f.Spawns {
 		s.Spawns = append(s.Spawns, &Goroutine{Kind: ops.StartKind(sp.Kind), Origin: sp.Origin, Start: sp.Start.pos(c.fset),
 			Accesses: c.fromAccesses(sp.Accesses), Dones: fromFactRefs(sp.Dones), Sends: fromFactRefs(sp.Sends),
-			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings})
+			Groups: fromFactRefs(sp.Groups), Calls: c.fromCalls(sp.Calls), Siblings: sp.Siblings, OnError: sp.OnError})
 	}
 	return s
 }

@@ -92,6 +92,18 @@ func (a *funcAnalysis) edge(st *state, b *ssa.BasicBlock, i int) *state {
 	if _, isConst := iff.Cond.(*ssa.Const); !isConst {
 		out = learn(out, iff.Cond, i == 0)
 	}
+	if i == 0 && out.live {
+		if j := a.selectCaseJoins(iff); len(j) > 0 {
+			out = out.clone()
+			out.running = out.running.minus(j)
+		}
+	}
+	if err := errNilEdge(iff, i); err != nil && out.live {
+		if j := a.joinedOnNilError(err); len(j) > 0 {
+			out = out.clone()
+			out.running = out.running.minus(j)
+		}
+	}
 	return out
 }
 
@@ -129,20 +141,19 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	case *ssa.Return:
 		if rec {
 			a.exit.join(st)
+			a.noteReturn(st, instr.(*ssa.Return))
 		}
 		return
 	}
-	if gs := a.goAt[instr]; gs != nil {
-		for _, g := range gs {
-			if rec {
-				st.running.each(func(o int) { a.overlaps[[2]int{o, g}] = true })
-			}
-			st.running = st.running.with(g)
-		}
-		if _, isGo := instr.(*ssa.Go); isGo {
-			return
-		}
+	if _, isGo := instr.(*ssa.Go); isGo {
+		a.startAll(st, instr, rec)
+		return
 	}
+	// A call that leaves goroutines running made its own accesses before
+	// it returned: they are recorded before its goroutines start running
+	// here (a race between a callee and the goroutine it starts is the
+	// callee's to report, where the order is known).
+	defer a.startAll(st, instr, rec)
 	for _, op := range ops.SyncOps(instr) {
 		a.syncOp(st, op, rec)
 	}
@@ -183,6 +194,16 @@ func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
 	}
 	if call, ok := instr.(*ssa.Call); ok && (ops.NoReturn(&call.Call) || a.calls[instr] != nil && a.calls[instr].sum.NoReturn) {
 		st.live = false // the path ends here: later code, and deferred calls, never run
+	}
+}
+
+// startAll marks the goroutines instr starts as running.
+func (a *funcAnalysis) startAll(st *state, instr ssa.Instruction, rec bool) {
+	for _, g := range a.goAt[instr] {
+		if rec {
+			st.running.each(func(o int) { a.overlaps[[2]int{o, g}] = true })
+		}
+		st.running = st.running.with(g)
 	}
 }
 
@@ -233,6 +254,31 @@ func (a *funcAnalysis) selectJoins(sel *ssa.Select) bits {
 		}
 	}
 	return joined
+}
+
+// selectCaseJoins returns the goroutines joined on the path where a
+// select took one receive case: `if index == k` after the select, case k
+// receiving from a channel they send on. (The select's other cases, a
+// timeout, may leave them running.)
+func (a *funcAnalysis) selectCaseJoins(iff *ssa.If) bits {
+	cmp, ok := iff.Cond.(*ssa.BinOp)
+	if !ok || cmp.Op != token.EQL {
+		return nil
+	}
+	x, ok := cmp.X.(*ssa.Extract)
+	k, ok2 := cmp.Y.(*ssa.Const)
+	if !ok || !ok2 || x.Index != 0 || k.Value == nil || k.Value.Kind() != constant.Int {
+		return nil
+	}
+	sel, ok := x.Tuple.(*ssa.Select)
+	if !ok {
+		return nil
+	}
+	n, exact := constant.Int64Val(k.Value)
+	if !exact || n < 0 || int(n) >= len(sel.States) || sel.States[n].Dir != types.RecvOnly {
+		return nil
+	}
+	return a.joinedBy(nil, a.e.refsOf(sel.States[n].Chan))
 }
 
 func (a *funcAnalysis) syncOp(st *state, op ops.SyncOp, rec bool) {
@@ -330,6 +376,17 @@ func (a *funcAnalysis) recordAll() {
 			}
 		}
 	}
+	a.recordOverlaps()
+	deferJoined := a.recordDefers()
+	a.summarize(deferJoined)
+	a.res.Goroutines = a.gs
+	a.res.Defers = a.ds
+	a.res.Summary = a.sum
+}
+
+// recordOverlaps turns the pairs of goroutines seen running together into
+// each goroutine's Overlaps and Siblings.
+func (a *funcAnalysis) recordOverlaps() {
 	for pair := range a.overlaps {
 		g, h := a.gs[pair[0]], a.gs[pair[1]]
 		if g == h {
@@ -347,7 +404,12 @@ func (a *funcAnalysis) recordAll() {
 		g.Overlaps = appendUnique(g.Overlaps, h.Index)
 		h.Overlaps = appendUnique(h.Overlaps, g.Index)
 	}
+}
 
+// recordDefers derives what holds when each deferred call runs on a normal
+// return (locks, running goroutines), adds its effects to the summary, and
+// returns the goroutines the deferred calls join.
+func (a *funcAnalysis) recordDefers() bits {
 	ex := &a.exit
 	var deferJoined bits
 	for _, d := range a.ds {
@@ -378,7 +440,15 @@ func (a *funcAnalysis) recordAll() {
 		a.sum.Waits = append(a.sum.Waits, d.Waits...)
 		a.sum.Recvs = append(a.sum.Recvs, d.Recvs...)
 	}
+	return deferJoined
+}
 
+// summarize keeps what callers can see: what reaches parameters, free
+// variables and globals, the locks held at the exit that the function took,
+// the goroutines it leaves running (not joined by a deferred call), whether
+// it returns, and what it returns.
+func (a *funcAnalysis) summarize(deferJoined bits) {
+	ex := &a.exit
 	a.sum.Accesses = a.e.compact(portable(append(a.sum.Accesses, a.res.Accesses...)))
 	a.sum.Calls = a.e.portableCalls(a.sum.Calls)
 	a.sum.Dones = portableRefs(a.sum.Dones)
@@ -392,30 +462,33 @@ func (a *funcAnalysis) recordAll() {
 				a.sum.Acquires = append(a.sum.Acquires, h)
 			}
 		}
-		ex.running.minus(deferJoined).each(func(g int) {
-			sp := *a.gs[g]
-			sp.By = nil // the caller starts it through its own call
-			sp.Accesses = a.e.compact(portable(sp.Accesses))
-			sp.Dones = portableRefs(sp.Dones)
-			sp.Sends = portableRefs(sp.Sends)
-			sp.Groups = portableRefs(sp.Groups)
-			sp.Calls = a.e.portableCalls(sp.Calls)
-			switch {
-			case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
-			case len(a.sum.Spawns) >= a.e.limits.Spawns:
-				a.e.caps.Spawns++
-			default:
-				a.sum.Spawns = append(a.sum.Spawns, &sp)
-			}
-		})
+		ex.running.minus(deferJoined).each(a.spawn)
 	}
 	// A function none of whose paths returns (it exits, panics or loops
 	// forever) ends its callers' paths too. One that recovers may return.
 	a.sum.NoReturn = !ex.live && a.fn.Recover == nil
 	a.returns()
-	a.res.Goroutines = a.gs
-	a.res.Defers = a.ds
-	a.res.Summary = a.sum
+	a.freshResults()
+}
+
+// spawn adds goroutine g, still running at the exit, to the summary.
+func (a *funcAnalysis) spawn(g int) {
+	sp := *a.gs[g]
+	sp.By = nil // the caller starts it through its own call
+	sp.ErrValue = nil
+	sp.OnError = errorResultType(a.fn) && !a.nilErrRunning.has(g)
+	sp.Accesses = a.e.compact(portable(sp.Accesses))
+	sp.Dones = portableRefs(sp.Dones)
+	sp.Sends = portableRefs(sp.Sends)
+	sp.Groups = portableRefs(sp.Groups)
+	sp.Calls = a.e.portableCalls(sp.Calls)
+	switch {
+	case len(sp.Accesses) == 0 && len(sp.Calls) == 0:
+	case len(a.sum.Spawns) >= a.e.limits.Spawns:
+		a.e.caps.Spawns++
+	default:
+		a.sum.Spawns = append(a.sum.Spawns, &sp)
+	}
 }
 
 func appendUnique(xs []int, x int) []int {

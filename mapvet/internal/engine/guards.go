@@ -9,7 +9,6 @@ import (
 
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ref"
-	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -128,18 +127,16 @@ func (e *Engine) inferGuards() map[ref.TypeKey]Guard {
 		if e.InTestFile(fn) || isInitFunc(fn) {
 			continue
 		}
+		if e.Helper(fn) {
+			continue // counted in its callers' contexts, callees included
+		}
 		r := e.Result(fn)
-		own := !e.Helper(fn)
 		for _, a := range r.Accesses {
-			if a.Via != nil || own {
-				add(fn, a, nil)
-			}
+			add(fn, a, nil)
 		}
 		for _, d := range r.Defers {
 			for _, a := range d.Accesses {
-				if a.Via != nil || own {
-					add(fn, a, d.Locks)
-				}
+				add(fn, a, d.Locks)
 			}
 		}
 	}
@@ -190,7 +187,13 @@ func OwnerMethod(fn *ssa.Function, k ref.TypeKey) bool {
 // their accesses are seen in the callers' results too.
 func (e *Engine) calledHere() map[*ssa.Function]bool {
 	called := map[*ssa.Function]bool{}
-	for _, fn := range e.funcs {
+	funcs := e.funcs
+	if e.pkg != nil {
+		// The package initializer (variable declarations) calls helpers
+		// such as gob's bootstrapType, "called only from init".
+		funcs = append([]*ssa.Function{e.pkg.Func("init")}, funcs...)
+	}
+	for _, fn := range funcs {
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				c, ok := instr.(ssa.CallInstruction)
@@ -203,10 +206,25 @@ func (e *Engine) calledHere() map[*ssa.Function]bool {
 				if callee := c.Common().StaticCallee(); callee != nil && callee.Pkg == fn.Pkg {
 					called[callee] = true
 				}
+				// A method the package calls through an interface has
+				// those calls for callers, resolved or not.
+				for _, m := range e.implementations(c.Common()) {
+					called[m] = true
+				}
 			}
 		}
 	}
 	return called
+}
+
+// prepareChecks computes what the checks would compute lazily: which
+// functions are helpers, and the guards.
+func (e *Engine) prepareChecks() {
+	if e.called == nil {
+		e.called = e.calledHere()
+		e.lockedCalls = e.callsUnderLock()
+	}
+	e.Guards()
 }
 
 // Helper reports whether fn's own accesses count in its callers' contexts:
@@ -219,29 +237,94 @@ func (e *Engine) Helper(fn *ssa.Function) bool {
 		e.called = e.calledHere()
 		e.lockedCalls = e.callsUnderLock()
 	}
-	return e.called[fn] && (!exportedFunc(fn) || e.lockedCalls[fn]) || lockedName(fn)
+	return e.called[fn] && (!exportedFunc(fn) || e.lockedCalls[fn]) || lockedName(fn) || !e.goroutineBody[fn] && callback(fn)
+}
+
+// callback reports whether fn is a function literal that is only passed to
+// calls, which run it before they return (unless a goroutine helper runs
+// it: Engine.goroutineBody) (f.ForeachSetting(func(s) {...}),
+// sort.Slice(x, func(i, j int) bool {...})): it runs in its parent's
+// context, under the parent's locks, and the call's summary brings its
+// accesses there. A literal started as a goroutine, registered with a
+// server or stored is its own context.
+func callback(fn *ssa.Function) bool {
+	parent := fn.Parent()
+	if parent == nil {
+		return false
+	}
+	uses := 0
+	for _, b := range parent.Blocks {
+		for _, instr := range b.Instrs {
+			call, ok := instr.(*ssa.Call)
+			if !ok {
+				continue
+			}
+			for _, arg := range call.Call.Args {
+				if f, _ := ops.FuncValue(arg); f != fn {
+					continue
+				}
+				if ops.StartOf(call) != nil || len(ops.EntryPoints(call)) > 0 {
+					return false
+				}
+				uses++
+			}
+		}
+	}
+	if uses == 0 {
+		return false
+	}
+	// Every use of the literal's value is such an argument.
+	for _, anon := range parent.AnonFuncs {
+		if anon != fn {
+			continue
+		}
+		for _, b := range parent.Blocks {
+			for _, instr := range b.Instrs {
+				if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn {
+					for _, u := range *mc.Referrers() {
+						if c, ok := u.(*ssa.Call); !ok || c.Call.Value == mc {
+							return false
+						}
+					}
+				}
+			}
+		}
+	}
+	return true
 }
 
 // callsUnderLock returns the functions whose every call in the package
-// that leads to a map access holds a lock.
+// that leads to a map access holds a lock (or is on a struct the caller
+// just made).
 func (e *Engine) callsUnderLock() map[*ssa.Function]bool {
 	all := map[*ssa.Function]bool{}
 	for _, fn := range e.funcs {
+		if e.InTestFile(fn) {
+			continue // a test calls what it likes, alone
+		}
 		for _, a := range e.Result(fn).Accesses {
-			if a.Via == nil {
-				continue
+			if a.Via == nil || a.Ref.Kind == ref.Global {
+				continue // package maps (another package's, often) lock for themselves
 			}
+			// A call on a struct the caller just made is as good as a
+			// locked one: nobody else sees the struct yet.
 			locked, seen := all[a.Via.Fn]
-			all[a.Via.Fn] = (locked || !seen) && len(a.Here) > 0
+			all[a.Via.Fn] = (locked || !seen) && (len(a.Here) > 0 || a.Fresh)
 		}
 	}
 	return all
 }
 
-// lockedName reports whether fn is named for callers that hold a lock.
+// lockedName reports whether fn is named for callers that hold a lock
+// (addLocked), or for tests, which call it alone (removeEntryForTesting).
 func lockedName(fn *ssa.Function) bool {
-	return strings.HasSuffix(fn.Name(), "Locked") || strings.HasSuffix(fn.Name(), "locked")
+	n := fn.Name()
+	return strings.HasSuffix(n, "Locked") || strings.HasSuffix(n, "locked") ||
+		strings.HasSuffix(n, "ForTesting") || strings.HasSuffix(n, "ForTest")
 }
+
+// LockedName reports whether fn's name says its callers hold a lock.
+func LockedName(fn *ssa.Function) bool { return lockedName(fn) }
 
 func exportedFunc(fn *ssa.Function) bool {
 	return fn.Parent() == nil && ast.IsExported(fn.Name())
@@ -342,223 +425,4 @@ func (s LockSet) findKey(k ref.TypeKey) (Held, bool) {
 		}
 	}
 	return Held{}, false
-}
-
-// Annotations.
-
-const guardedByPrefix = "//mapvet:guardedby "
-
-// declaredGuards reads //mapvet:guardedby comments on struct fields and
-// package variables of map type: the lock a sibling field (or a package
-// variable) named in the comment.
-func declaredGuards(pass *analysis.Pass) map[ref.TypeKey]Held {
-	out := map[ref.TypeKey]Held{}
-	pkg := pass.Pkg.Path()
-	lockOf := func(c *ast.CommentGroup) (string, bool) {
-		if c == nil {
-			return "", false
-		}
-		for _, l := range c.List {
-			if name, ok := strings.CutPrefix(l.Text, guardedByPrefix); ok {
-				return strings.TrimSpace(name), true
-			}
-		}
-		return "", false
-	}
-	for _, f := range pass.Files {
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				switch spec := spec.(type) {
-				case *ast.TypeSpec:
-					st, ok := spec.Type.(*ast.StructType)
-					if !ok {
-						continue
-					}
-					for _, field := range st.Fields.List {
-						lock, ok := lockOf(field.Doc)
-						if !ok {
-							lock, ok = lockOf(field.Comment)
-						}
-						if !ok {
-							continue
-						}
-						for _, n := range field.Names {
-							key := ref.TypeKey(pkg + "." + spec.Name.Name + "." + n.Name)
-							out[key] = Held{TypeKey: ref.TypeKey(pkg + "." + spec.Name.Name + "." + lock), Name: lock, At: field.Pos()}
-						}
-					}
-				case *ast.ValueSpec:
-					lock, ok := lockOf(spec.Doc)
-					if !ok {
-						lock, ok = lockOf(spec.Comment)
-					}
-					if !ok && len(gd.Specs) == 1 {
-						lock, ok = lockOf(gd.Doc)
-					}
-					if !ok {
-						continue
-					}
-					for _, n := range spec.Names {
-						out[ref.TypeKey(pkg+"."+n.Name)] = Held{TypeKey: ref.TypeKey(pkg + "." + lock), Name: lock, At: n.Pos()}
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
-// besideLocks returns, for each map field and package map variable, the
-// mutexes the declarations put with it: one named after the map (the
-// map's name followed by Lock, Mu, Mutex, Mtx, in any case), or the
-// nearest mutex declared before it in the same struct or var block.
-func besideLocks(pass *analysis.Pass) map[ref.TypeKey][]ref.TypeKey {
-	out := map[ref.TypeKey][]ref.TypeKey{}
-	type decl struct {
-		name  string
-		mutex bool
-		isMap bool
-	}
-	pair := func(prefix string, ds []decl) {
-		var last string
-		for _, d := range ds {
-			if d.mutex {
-				last = d.name
-				continue
-			}
-			if !d.isMap {
-				continue
-			}
-			key := ref.TypeKey(prefix + d.name)
-			for _, o := range ds {
-				if o.mutex && namedFor(o.name, d.name) {
-					out[key] = append(out[key], ref.TypeKey(prefix+o.name))
-				}
-			}
-			if last != "" {
-				out[key] = append(out[key], ref.TypeKey(prefix+last))
-			}
-		}
-	}
-	info := pass.TypesInfo
-	pkg := pass.Pkg.Path() + "."
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok {
-				continue
-			}
-			var vars []decl
-			for _, spec := range gd.Specs {
-				switch spec := spec.(type) {
-				case *ast.TypeSpec:
-					st, ok := spec.Type.(*ast.StructType)
-					if !ok {
-						continue
-					}
-					var fields []decl
-					for _, field := range st.Fields.List {
-						t := info.TypeOf(field.Type)
-						names := field.Names
-						if len(names) == 0 { // embedded: the type's name
-							if n, ok := t.(*types.Named); ok {
-								names = []*ast.Ident{{Name: n.Obj().Name()}}
-							}
-						}
-						for _, n := range names {
-							fields = append(fields, decl{n.Name, isMutex(t), t != nil && ops.IsMap(t)})
-						}
-					}
-					pair(pkg+spec.Name.Name+".", fields)
-				case *ast.ValueSpec:
-					for _, n := range spec.Names {
-						obj := info.Defs[n]
-						if obj == nil {
-							continue
-						}
-						vars = append(vars, decl{n.Name, isMutex(obj.Type()), ops.IsMap(obj.Type())})
-					}
-				}
-			}
-			pair(pkg, vars)
-		}
-	}
-	return out
-}
-
-// namedFor reports whether a lock's name says it is the map's:
-// supportsQuotasLock for supportsQuotas.
-func namedFor(lock, m string) bool {
-	rest, ok := strings.CutPrefix(strings.ToLower(lock), strings.ToLower(m))
-	return ok && (rest == "lock" || rest == "mu" || rest == "mutex" || rest == "mtx" || rest == "lck")
-}
-
-func isMutex(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync" && (n.Obj().Name() == "Mutex" || n.Obj().Name() == "RWMutex")
-}
-
-// GuardsFact carries a package's guards of its own maps to importers.
-type GuardsFact struct {
-	Guards []factGuard
-}
-
-func (*GuardsFact) AFact() {}
-
-func (f *GuardsFact) String() string {
-	var parts []string
-	for _, g := range f.Guards {
-		parts = append(parts, g.Map+" by "+g.Lock)
-	}
-	return "guards(" + strings.Join(parts, ", ") + ")"
-}
-
-type factGuard struct {
-	Map, Lock, LockName string
-	Also                []string
-	Declared            bool
-	Held, Accesses      int
-	Write, At           factPos
-}
-
-// guardsFact returns the fact of this package's guards of its own maps.
-func (e *Engine) guardsFact(pkg string) *GuardsFact {
-	f := &GuardsFact{}
-	for k, g := range e.Guards() {
-		if !strings.HasPrefix(string(k), pkg+".") || strings.Contains(string(k)[len(pkg)+1:], "/") {
-			continue
-		}
-		fg := factGuard{Map: string(k), Lock: string(g.Lock.TypeKey), LockName: g.Lock.Name, Declared: g.Declared,
-			Held: g.Held, Accesses: g.Accesses, Write: toFactPos(e.fset, pkg, g.Write), At: toFactPos(e.fset, pkg, g.Lock.At)}
-		for _, a := range g.Also {
-			fg.Also = append(fg.Also, string(a))
-		}
-		f.Guards = append(f.Guards, fg)
-	}
-	slices.SortFunc(f.Guards, func(a, b factGuard) int { return strings.Compare(a.Map, b.Map) })
-	return f
-}
-
-// importGuards reads the guards other packages exported.
-func importGuards(pass *analysis.Pass) map[ref.TypeKey]Guard {
-	out := map[ref.TypeKey]Guard{}
-	for _, pf := range pass.AllPackageFacts() {
-		f, ok := pf.Fact.(*GuardsFact)
-		if !ok {
-			continue
-		}
-		for _, fg := range f.Guards {
-			g := Guard{Lock: Held{TypeKey: ref.TypeKey(fg.Lock), Name: fg.LockName, At: fg.At.pos(pass.Fset)},
-				Write: fg.Write.pos(pass.Fset), Declared: fg.Declared, Held: fg.Held, Accesses: fg.Accesses}
-			for _, a := range fg.Also {
-				g.Also = append(g.Also, ref.TypeKey(a))
-			}
-			out[ref.TypeKey(fg.Map)] = g
-		}
-	}
-	return out
 }

@@ -89,76 +89,13 @@ func (e *Engine) neverNil(r ref.Ref) bool {
 }
 
 func (e *Engine) computeNeverNil(r ref.Ref) bool {
-	g, _ := e.pkg.Members[r.Var[len(r.Package())+1:]].(*ssa.Global)
-	if g == nil {
-		return false
-	}
-	// r.Path is "*.f" for a struct variable, "**.f" for a pointer to one.
-	var field string
-	var viaPtr bool
-	switch {
-	case strings.HasPrefix(r.Path, "**."):
-		field, viaPtr = r.Path[3:], true
-	case strings.HasPrefix(r.Path, "*."):
-		field = r.Path[2:]
-	default:
-		return false
-	}
-	if strings.ContainsAny(field, ".*&[") || ast.IsExported(field) {
-		return false
-	}
-	t := g.Type().(*types.Pointer).Elem() // the variable's type
-	if viaPtr {
-		p, ok := t.Underlying().(*types.Pointer)
-		if !ok {
-			return false
-		}
-		t = p.Elem()
-	}
-	st, ok := t.Underlying().(*types.Struct)
+	g, t, fi, viaPtr, ok := e.nilTarget(r)
 	if !ok {
 		return false
 	}
-	fi := -1
-	for i := range st.NumFields() {
-		if st.Field(i).Name() == field {
-			fi = i
-		}
-	}
-	if fi < 0 {
+	initial, ok := e.onlyMadeMapsStored(g, t, fi)
+	if !ok {
 		return false
-	}
-	initFn := e.pkg.Func("init")
-	var initial ssa.Value // what the declaration stores in g
-	ok = true
-	for _, fn := range e.nonTestFuncs() {
-		for _, b := range fn.Blocks {
-			for _, instr := range b.Instrs {
-				switch in := instr.(type) {
-				case *ssa.Store:
-					switch {
-					case in.Addr == g:
-						if fn != initFn || initial != nil {
-							ok = false
-						}
-						initial = in.Val
-					case isField(in.Addr, t, fi):
-						if _, made := in.Val.(*ssa.MakeMap); !made {
-							ok = false
-						}
-					case fn != initFn && types.Identical(deref(in.Addr.Type()), t):
-						ok = false // *p = T{...}: f may be nil again
-					}
-				case *ssa.FieldAddr:
-					if isField(in, t, fi) && !onlyLoadedOrStored(in) {
-						ok = false
-					}
-				}
-				if !ok {
-					return false
-				}
-			}
-		}
 	}
 	// The declaration made f non-nil: a store of a made map to g's field
 	// (struct variable) or to the field of the value stored in g.
@@ -176,7 +113,7 @@ func (e *Engine) computeNeverNil(r ref.Ref) bool {
 		}
 		holder = load.X
 	}
-	for _, b := range initFn.Blocks {
+	for _, b := range e.pkg.Func("init").Blocks {
 		for _, instr := range b.Instrs {
 			if s, ok := instr.(*ssa.Store); ok {
 				if fa, ok := s.Addr.(*ssa.FieldAddr); ok && fa.X == holder && fa.Field == fi {
@@ -187,6 +124,81 @@ func (e *Engine) computeNeverNil(r ref.Ref) bool {
 		}
 	}
 	return false
+}
+
+// nilTarget decodes r as field fi of package variable g's struct type t
+// (through a pointer when viaPtr): r.Path is "*.f" for a struct variable,
+// "**.f" for a pointer to one. The field must be unexported.
+func (e *Engine) nilTarget(r ref.Ref) (g *ssa.Global, t types.Type, fi int, viaPtr, ok bool) {
+	g, _ = e.pkg.Members[r.Var[len(r.Package())+1:]].(*ssa.Global)
+	if g == nil {
+		return nil, nil, 0, false, false
+	}
+	var field string
+	switch {
+	case strings.HasPrefix(r.Path, "**."):
+		field, viaPtr = r.Path[3:], true
+	case strings.HasPrefix(r.Path, "*."):
+		field = r.Path[2:]
+	default:
+		return nil, nil, 0, false, false
+	}
+	if strings.ContainsAny(field, ".*&[") || ast.IsExported(field) {
+		return nil, nil, 0, false, false
+	}
+	t = g.Type().(*types.Pointer).Elem() // the variable's type
+	if viaPtr {
+		p, isPtr := t.Underlying().(*types.Pointer)
+		if !isPtr {
+			return nil, nil, 0, false, false
+		}
+		t = p.Elem()
+	}
+	st, isStruct := t.Underlying().(*types.Struct)
+	if !isStruct {
+		return nil, nil, 0, false, false
+	}
+	for i := range st.NumFields() {
+		if st.Field(i).Name() == field {
+			return g, t, i, viaPtr, true
+		}
+	}
+	return nil, nil, 0, false, false
+}
+
+// onlyMadeMapsStored scans the package's non-test code: g is stored only by
+// the package initializer, once (its value is returned); field fi of type t
+// is only ever given made maps; no whole t is stored after initialization;
+// and the field's address is only loaded and stored through.
+func (e *Engine) onlyMadeMapsStored(g *ssa.Global, t types.Type, fi int) (initial ssa.Value, ok bool) {
+	initFn := e.pkg.Func("init")
+	for _, fn := range e.nonTestFuncs() {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case *ssa.Store:
+					switch {
+					case in.Addr == g:
+						if fn != initFn || initial != nil {
+							return nil, false
+						}
+						initial = in.Val
+					case isField(in.Addr, t, fi):
+						if _, made := in.Val.(*ssa.MakeMap); !made {
+							return nil, false
+						}
+					case fn != initFn && types.Identical(deref(in.Addr.Type()), t) && throughPointer(in.Addr):
+						return nil, false // *p = T{...}: f may be nil again
+					}
+				case *ssa.FieldAddr:
+					if isField(in, t, fi) && !onlyLoadedOrStored(in) {
+						return nil, false
+					}
+				}
+			}
+		}
+	}
+	return initial, true
 }
 
 // nonTestFuncs returns the package's functions outside _test.go files,
@@ -200,6 +212,18 @@ func (e *Engine) nonTestFuncs() []*ssa.Function {
 		out = append(out, fn)
 	}
 	return out
+}
+
+// throughPointer reports whether a store to addr may write a value some
+// pointer refers to, the way *p = T{} does. A store to a field of another
+// struct (dt.table = T{}), an element, or a local variable writes inside
+// that value, never the standalone object a package variable points to.
+func throughPointer(addr ssa.Value) bool {
+	switch addr.(type) {
+	case *ssa.FieldAddr, *ssa.IndexAddr, *ssa.Alloc:
+		return false
+	}
+	return true
 }
 
 // isField reports whether v is the address of field i of a struct of type t.

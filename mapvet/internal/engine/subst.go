@@ -41,6 +41,7 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 			Groups:   substRefs(sp.Groups, params, frees),
 			Calls:    e.substCalls(sp.Calls, params, frees, caller),
 			Siblings: sp.Siblings,
+			OnError:  sp.OnError,
 		})
 	}
 	return out
@@ -49,19 +50,53 @@ func (e *Engine) substSummary(s *Summary, params, frees [][]ref.Ref, caller *ssa
 func (e *Engine) substAccesses(accs []Access, params, frees [][]ref.Ref, caller *ssa.Function, call *Call) []Access {
 	var out []Access
 	for _, acc := range accs {
-		for _, r := range ref.Subst(acc.Ref, params, frees) {
+		add := func(r ref.Ref, locks LockSet) {
 			n := acc
 			n.Ref = r
 			n.Name = e.Name(r, caller)
-			n.Locks = e.substLocks(acc.Locks, params, frees, caller)
+			n.Locks = locks
 			n.Nils = substNils(acc.Nils, params, frees)
-			n.Fresh = false
+			n.Fresh = e.fresh(r) // a struct the caller allocated, filled by a helper
 			n.Via = call
 			n.Pos = token.NoPos
 			if call != nil {
 				n.Pos = call.Pos
 			}
 			out = append(out, n)
+		}
+		bases := ref.Bases(acc.Ref, params, frees)
+		if len(bases) <= 1 {
+			for _, r := range ref.Subst(acc.Ref, params, frees) {
+				add(r, e.substLocks(acc.Locks, params, frees, caller))
+			}
+			continue
+		}
+		// The map's root is one of several values here (c is r.clusters[k]
+		// or a new cluster). A lock with the same root is that value's
+		// lock whichever it is: substitute both with each value in turn.
+		for _, b := range bases {
+			locks := e.substLocksOn(acc.Locks, acc.Ref, b, params, frees, caller)
+			for _, r := range acc.Ref.On(b) {
+				add(r, locks)
+			}
+		}
+	}
+	return out
+}
+
+// substLocksOn is substLocks for an access whose root the caller passes
+// base for: locks with the access's root are named on base.
+func (e *Engine) substLocksOn(ls LockSet, root, base ref.Ref, params, frees [][]ref.Ref, caller *ssa.Function) LockSet {
+	var out LockSet
+	for _, h := range ls {
+		s := ref.Subst(h.Lock, params, frees)
+		if h.Lock.SameRoot(root) {
+			s = h.Lock.On(base)
+		}
+		if len(s) == 1 {
+			h.Lock = s[0]
+			h.Name = e.Name(s[0], caller)
+			out = out.With(h)
 		}
 	}
 	return out

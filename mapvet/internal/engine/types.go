@@ -63,11 +63,14 @@ type Summary struct {
 	// (returns.go)
 	Returns    [][]ref.Ref
 	ReturnKeys []ref.TypeKey
+	// FreshResults says, for each result, whether every return gives a
+	// new allocation (or nil): the caller holds the only reference.
+	FreshResults []bool
 }
 
 func (s *Summary) empty() bool {
 	return len(s.Accesses) == 0 && len(s.Dones) == 0 && len(s.Sends) == 0 && len(s.Waits) == 0 &&
-		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn && len(s.Returns) == 0
+		len(s.Recvs) == 0 && len(s.Acquires) == 0 && len(s.Releases) == 0 && len(s.Spawns) == 0 && len(s.Calls) == 0 && !s.NoReturn && len(s.Returns) == 0 && len(s.FreshResults) == 0
 }
 
 // Goroutine is a function started on another goroutine, with its effects
@@ -84,6 +87,11 @@ type Goroutine struct {
 	Sends    []ref.Ref
 	Groups   []ref.Ref // the WaitGroup or errgroup.Group whose Wait joins it
 	Calls    []DynCall // function values it calls that are not known yet
+	// OnError: the function that started it returns with it running only
+	// with a non-nil error; ErrValue is that call's error in the analysed
+	// function (errjoin.go).
+	OnError  bool
+	ErrValue ssa.Value
 	// RunsValue: the goroutine runs a function value the analysed function
 	// passed (a goroutine helper such as g.Run(func() {...})): each call
 	// starts another, so calls in a loop run side by side.

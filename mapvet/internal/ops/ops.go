@@ -19,8 +19,10 @@
 package ops
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -140,7 +142,11 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	}
 	name := FuncName(fn)
 	if printing[name] && len(c.Args) > 0 {
-		return printedMaps(c.Args[len(c.Args)-1], name, pos)
+		var format ssa.Value
+		if strings.HasSuffix(name, "f") && len(c.Args) >= 2 {
+			format = c.Args[len(c.Args)-2]
+		}
+		return printedMaps(c.Args[len(c.Args)-1], format, name, pos)
 	}
 	var out []MapOp
 	for _, e := range library[name] {
@@ -150,6 +156,9 @@ func callOps(c *ssa.CallCommon, pos token.Pos) []MapOp {
 	}
 	if enc, ok := encoders[name]; ok && enc.arg < len(c.Args) {
 		out = append(out, enc.w.fieldMaps(c.Args[enc.arg], name, pos)...)
+		if name == "reflect.DeepEqual" {
+			out = append(out, enc.w.fieldMaps(c.Args[1], name, pos)...)
+		}
 	}
 	return out
 }
@@ -188,6 +197,7 @@ var library = map[string][]libEffect{
 	"encoding/json.MarshalIndent":      {{0, Iterate}},
 	"(*encoding/json.Encoder).Encode":  {{1, Iterate}},
 	"encoding/xml.Marshal":             {{0, Iterate}},
+	"reflect.DeepEqual":                {{0, Iterate}, {1, Iterate}},
 	"(*encoding/xml.Encoder).Encode":   {{1, Iterate}},
 	"golang.org/x/exp/maps.Keys":       {{0, Iterate}},
 	"golang.org/x/exp/maps.Values":     {{0, Iterate}},
@@ -237,7 +247,8 @@ var printing = map[string]bool{
 //	t2 = make any <- map[K]V (m)
 //	*t1 = t2
 //	t3 = slice t0[:]
-func printedMaps(args ssa.Value, verb string, pos token.Pos) []MapOp {
+func printedMaps(args, format ssa.Value, verb string, pos token.Pos) []MapOp {
+	verbs := formatVerbs(format)
 	sl, ok := args.(*ssa.Slice)
 	if !ok {
 		return nil
@@ -258,7 +269,7 @@ func printedMaps(args ssa.Value, verb string, pos token.Pos) []MapOp {
 				continue
 			}
 			mi, ok := st.Val.(*ssa.MakeInterface)
-			if !ok {
+			if !ok || !walks(verbs, ia.Index) {
 				continue
 			}
 			if IsMap(mi.X.Type()) {
@@ -269,6 +280,63 @@ func printedMaps(args ssa.Value, verb string, pos token.Pos) []MapOp {
 		}
 	}
 	return out
+}
+
+// formatVerbs returns the verbs of a constant format string, one for each
+// argument in order; nil when the format is not a constant or numbers its
+// arguments explicitly (then every argument may be printed).
+func formatVerbs(format ssa.Value) []byte {
+	c, ok := format.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.String {
+		return nil
+	}
+	f := constant.StringVal(c.Value)
+	var verbs []byte
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(f) && strings.IndexByte("+-# 0123456789.*", f[i]) >= 0 {
+			if f[i] == '*' {
+				verbs = append(verbs, '*') // a width argument
+			}
+			i++
+		}
+		if i >= len(f) {
+			break
+		}
+		switch f[i] {
+		case '%':
+		case '[':
+			return nil
+		default:
+			verbs = append(verbs, f[i])
+		}
+	}
+	return verbs
+}
+
+// walks reports whether the argument at index (an SSA constant) is printed
+// with a verb that walks a value's fields or a map's entries: every verb
+// but %T, %p and a width's *.
+func walks(verbs []byte, index ssa.Value) bool {
+	if verbs == nil {
+		return true
+	}
+	c, ok := index.(*ssa.Const)
+	if !ok {
+		return true
+	}
+	i, ok := constant.Int64Val(c.Value)
+	if !ok || i < 0 || int(i) >= len(verbs) {
+		return true
+	}
+	switch verbs[i] {
+	case 'T', 'p', '*':
+		return false
+	}
+	return true
 }
 
 // Printing reports whether the function named name formats its arguments

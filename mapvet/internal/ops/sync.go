@@ -293,3 +293,13 @@ func isTestingType(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "testing"
 }
+
+// OnceCall reports whether fn is sync.Once's Do: it runs its function at
+// most once, and every call returns after that run finished, so what the
+// function does is initialization, ordered before whatever follows any
+// call of Do. (Its body, analysed when the standard library is, calls the
+// function under the Once's own mutex; taken as a lock, that made every
+// lazily built table look racy.)
+func OnceCall(fn *ssa.Function) bool {
+	return FuncName(fn) == "(*sync.Once).Do"
+}

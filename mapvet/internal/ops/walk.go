@@ -41,7 +41,7 @@ var (
 
 // encoders are the functions that walk an argument, and which one.
 var encoders = map[string]struct {
-	arg int
+	arg int // the value walked; reflect.DeepEqual walks the next one too
 	w   walker
 }{
 	"encoding/json.Marshal":                     {0, jsonWalker},

@@ -274,6 +274,33 @@ func splitPath(p string) []string {
 	return steps
 }
 
+// Bases returns the caller's Refs for r's root (params and frees as for
+// Subst), or nil when r's root is not a parameter or free variable.
+func Bases(r Ref, params, frees [][]Ref) []Ref {
+	var base [][]Ref
+	switch r.Kind {
+	case Param:
+		base = params
+	case FreeVar:
+		base = frees
+	default:
+		return nil
+	}
+	if r.Index >= len(base) {
+		return nil
+	}
+	return base[r.Index]
+}
+
+// SameRoot reports whether r and s have the same root.
+func (r Ref) SameRoot(s Ref) bool {
+	return r.Kind == s.Kind && r.Var == s.Var && r.Value == s.Value && r.Index == s.Index
+}
+
+// On returns r with its root replaced by base (r's root being a parameter
+// or free variable the caller passes base for).
+func (r Ref) On(base Ref) []Ref { return simplify(base.Append(r.Path), 0) }
+
 // Subst replaces a Param or FreeVar root by the caller's Refs for it.
 // params and frees give, for each index, the caller's Refs (nil when
 // unknown). A Ref with another root is returned unchanged. The result is

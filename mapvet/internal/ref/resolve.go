@@ -33,7 +33,8 @@ const (
 // the SSA value, so one Resolver can serve every function of a package.
 type Resolver struct {
 	cache  map[ssa.Value][]Ref
-	Capped int // resolutions cut short by maxVisits or maxRefs
+	active map[ssa.Value]bool // values being resolved: Results may ask again
+	Capped int                // resolutions cut short by maxVisits or maxRefs
 
 	// Results, when set, names what a call returns: the Refs result i of
 	// call may be (a method that returns a field of its receiver), or
@@ -47,6 +48,16 @@ func (rv *Resolver) Of(v ssa.Value) []Ref {
 	if rs, ok := rv.cache[v]; ok {
 		return rs
 	}
+	if rv.active[v] {
+		// A call's result asked for its own arguments' Refs (n =
+		// n.next() in a loop): the value names itself.
+		return []Ref{{Kind: Local, Value: v}}
+	}
+	if rv.active == nil {
+		rv.active = map[ssa.Value]bool{}
+	}
+	rv.active[v] = true
+	defer delete(rv.active, v)
 	w := walk{memo: map[ssa.Value][]Ref{}, active: map[ssa.Value]bool{}, budget: maxVisits, results: rv.Results}
 	refs, _ := w.of(v)
 	var out []Ref

@@ -36,6 +36,21 @@ func (d *Deduper) WithPrefix(p string) *Deduper {
 	return &Deduper{prefix: d.prefix + p, seen: d.seen} // want `the new Deduper shares d.seen with d, but not d.mtx, which guards it: the two lock different mutexes around one map`
 }
 
+// Reported at the element that shares the map.
+func (d *Deduper) WithGroup(g string) *Deduper {
+	return &Deduper{
+		prefix: d.prefix + g + ".",
+		seen:   d.seen, // want `the new Deduper shares d.seen with d`
+	}
+}
+
+// An assignment into the new value shares it just the same.
+func (d *Deduper) Fork() *Deduper {
+	n := &Deduper{prefix: d.prefix}
+	n.seen = d.seen // want `the new Deduper shares d.seen with d`
+	return n
+}
+
 // Sharing a pointer to the mutex keeps one lock around the map.
 type shared struct {
 	mu   *sync.Mutex
@@ -71,7 +86,7 @@ func (c *Cache) Delete(k string) {
 }
 
 func (c Cache) Get(k string) int {
-	c.mu.Lock() // want `Get has a value receiver: c.mu is a copy, so locking it does not guard c.items, which every copy shares`
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.items[k]
+	return c.items[k] // want `Get has a value receiver: c.mu is a copy, so locking it does not guard c.items, which every copy shares`
 }

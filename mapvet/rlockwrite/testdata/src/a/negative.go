@@ -93,3 +93,65 @@ func (c *Cache) Rotate() map[string]int {
 	c.mu.RUnlock()
 	return old
 }
+
+// text/template's Clone: under the original's read lock, fill the copy's
+// own table. copy returns a new template (whatever its name), and init
+// gives it a new common: nobody else can see the map yet.
+type tmplCommon struct {
+	muTmpl sync.RWMutex
+	tmpl   map[string]*Tmpl
+}
+
+type Tmpl struct {
+	name   string
+	parent *Tmpl
+	*tmplCommon
+}
+
+func (t *Tmpl) copy() *Tmpl { return &Tmpl{name: t.name} }
+
+func (t *Tmpl) Add(n *Tmpl) {
+	t.muTmpl.Lock()
+	defer t.muTmpl.Unlock()
+	t.tmpl[n.name] = n
+}
+
+func (t *Tmpl) Lookup(name string) *Tmpl {
+	t.muTmpl.RLock()
+	defer t.muTmpl.RUnlock()
+	return t.tmpl[name]
+}
+
+func (t *Tmpl) init() {
+	if t.tmplCommon == nil {
+		t.tmplCommon = &tmplCommon{tmpl: map[string]*Tmpl{}}
+	}
+}
+
+func (t *Tmpl) Clone() *Tmpl {
+	nt := t.copy()
+	nt.init()
+	t.muTmpl.RLock()
+	defer t.muTmpl.RUnlock()
+	for k, v := range t.tmpl {
+		nt.tmpl[k] = v
+	}
+	return nt
+}
+
+// A copy that sometimes hands back another template is not fresh.
+func (t *Tmpl) maybeCopy(share bool) *Tmpl {
+	if share {
+		return t.parent
+	}
+	return &Tmpl{name: t.name}
+}
+
+func (t *Tmpl) CloneShared(share bool) {
+	nt := t.maybeCopy(share)
+	t.muTmpl.RLock()
+	defer t.muTmpl.RUnlock()
+	for k, v := range t.tmpl {
+		nt.tmpl[k] = v // want `write to nt.tmplCommon.tmpl while only the read lock t.tmplCommon.muTmpl is held`
+	}
+}

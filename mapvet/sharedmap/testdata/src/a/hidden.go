@@ -76,3 +76,9 @@ func logNamed(n *named, f *forwarder) {
 	log.Printf("%v", f)
 	f.mu.Unlock()
 }
+
+// %T and %p print a value's type and address, not its fields.
+func describeType(f *forwarder) error {
+	go f.add(4)
+	return fmt.Errorf("%T at %p is closed", f, f)
+}
