@@ -26,11 +26,17 @@
 # RUNTIME=1 also runs the Go distribution's own map benchmarks, stock
 # against mapguard (see the end of this script). STRICT=1 adds a fourth
 # build, mapguard -strict, to the rounds and to the instruction counts.
+# MAPGUARD names a mapguard binary to build with instead of this tree's
+# ./cmd/mapguard, e.g. one built at an older commit, to measure another
+# patch version side by side on the same machine.
 # PAIRS=N also times each benchmark in N back-to-back pairs, stock then
 # mapguard (mapguard first in every other pair), and reports per benchmark
 # the median of the N per-pair ratios, and their geomean: two runs a second
 # apart see the same machine, so a pair's ratio cancels the slow swings in
 # speed that a shared machine goes through over the minutes a round takes.
+# PAIRS_METRIC chooses the figure the pairs compare: ns/op (the default,
+# wall time) or cpu-ns/op (the benchmark thread's CPU time, which waiting
+# for a core on a loaded machine does not inflate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +48,12 @@ bench=${BENCH:-.}
 
 echo "bench-mapguard: $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "bench-mapguard: building into $out" >&2
-go build -o "$out/mapguard" ./cmd/mapguard
+if [ -n "${MAPGUARD:-}" ]; then
+	cp "$MAPGUARD" "$out/mapguard"
+else
+	go build -o "$out/mapguard" ./cmd/mapguard
+fi
+echo "bench-mapguard: $("$out/mapguard" -v overlay 2>&1 >/dev/null)" >&2
 go test -c -o "$out/stock.test" ./guard/bench
 "$out/mapguard" test -c -o "$out/mapguard.test" ./guard/bench
 go test -race -c -o "$out/race.test" ./guard/bench
@@ -74,9 +85,12 @@ fi
 
 if [ "${PAIRS:-0}" -gt 0 ]; then
 	names=$("$out/stock.test" -test.list="$bench" | grep '^Benchmark')
-	nsop() { # binary benchmark -> ns/op of one run
-		"$1" -test.run='^$' -test.bench="^$2\$" -test.benchtime="$benchtime" | awk '$1 ~ /^Benchmark/ { print $3; exit }'
+	metric=${PAIRS_METRIC:-ns/op}
+	nsop() { # binary benchmark -> the metric of one run
+		"$1" -test.run='^$' -test.bench="^$2\$" -test.benchtime="$benchtime" |
+			awk -v u="$metric" '$1 ~ /^Benchmark/ { for (i = 3; i < NF; i++) if ($(i + 1) == u) { print $i; exit } }'
 	}
+	echo "bench-mapguard: pairs compare $metric" >&2
 	: >"$out/pairs.txt"
 	for n in $names; do
 		for i in $(seq 1 "$PAIRS"); do
@@ -92,7 +106,7 @@ if [ "${PAIRS:-0}" -gt 0 ]; then
 	done
 	# per benchmark: median stock, median mapguard, median of the ratios,
 	# and how many pairs had mapguard slower
-	sort -k1,1 "$out/pairs.txt" | awk '
+	sort -k1,1 "$out/pairs.txt" | awk -v u="$metric" '
 		function med(a, k,   i, j, t) {
 			for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 			return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
@@ -102,7 +116,7 @@ if [ "${PAIRS:-0}" -gt 0 ]; then
 			m = med(r, k); printf "%-22s %12.2f %12.2f %8.3f %6s\n", name, med(s, k), med(g, k), m, slower "/" k
 			l += log(m); nb++
 		}
-		BEGIN { printf "%-22s %12s %12s %8s %6s\n", "benchmark", "stock-ns/op", "mapguard-ns/op", "ratio", "slower" }
+		BEGIN { printf "%-22s %12s %12s %8s %6s\n", "benchmark", "stock-" u, "mapguard-" u, "ratio", "slower" }
 		$1 != name { flush(); name = $1; k = 0; slower = 0 }
 		{ k++; s[k] = $2; g[k] = $3; r[k] = $3 / $2; if ($3 > $2) slower++ }
 		END { flush(); printf "geomean of the median pair ratios %.3f\n", exp(l / nb) }' | tee "$out/pairs-summary.txt"

@@ -2,6 +2,7 @@ package gocmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mapsafe/mapsafe/guard/patch"
 	"github.com/mapsafe/mapsafe/guard/toolchain"
@@ -17,9 +18,7 @@ func check(env cli.Env, tc toolchain.Toolchain, strict bool) error {
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{}
 	for _, s := range res.Sites {
-		counts[s.Kind]++
 		note := ""
 		if s.Note != "" {
 			note = " " + fmt.Sprintf("%q", s.Note)
@@ -33,12 +32,10 @@ func check(env cli.Env, tc toolchain.Toolchain, strict bool) error {
 		}
 		fmt.Fprintf(env.Stdout, "%s\t%s\n", f.Path, state)
 	}
-	fmt.Fprintf(env.Stdout, "%s %s/%s, patch v%d: %d write starts, %d write ends, %d fatal sites, %d iterator lookups, %d wrapper edits, %d runtime edits, %d stack frees",
-		tc.GoVersion, tc.GOOS, tc.GOARCH, patch.Version, counts["write-begin"], counts["write-end"], counts["fatal"], counts["iter-lookup"],
-		counts["wrapped"]+counts["wrapper-call"], counts["g-field"]+counts["g-reset"]+counts["reflect-callers"], counts["stack-free"])
-	if strict {
-		fmt.Fprintf(env.Stdout, ", %d strict hooks", counts["strict-init"]+counts["strict-next"])
+	var tally []string
+	for _, t := range patch.Count(res.Sites) {
+		tally = append(tally, fmt.Sprintf("%d %s", t.N, t.Label))
 	}
-	fmt.Fprintln(env.Stdout)
+	fmt.Fprintf(env.Stdout, "%s %s/%s, patch v%d: %s\n", tc.GoVersion, tc.GOOS, tc.GOARCH, patch.Version, strings.Join(tally, ", "))
 	return nil
 }

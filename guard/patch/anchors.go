@@ -3,11 +3,8 @@ package patch
 import (
 	"fmt"
 	"go/ast"
-	"go/build"
-	"go/parser"
 	"go/token"
-	"os"
-	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -15,9 +12,12 @@ import (
 // The runtime declarations that inject/runtime_mapguard.go uses, with the
 // types it needs. Parameter names do not matter, only types. They were read
 // from Go 1.26.8 and Go 1.27.3 (runtime/proc.go, traceback.go, symtab.go,
-// symtabinl.go, runtime2.go, panic.go, print.go, runtime1.go, stubs*.go);
-// TestAnchorsCoverTemplate fails if the template uses a runtime name that is
-// not listed here.
+// symtabinl.go, runtime2.go, panic.go, print.go, runtime1.go, stubs*.go,
+// extern.go); TestAnchorsCoverTemplate fails if the template uses a runtime
+// name that is not listed here. checkAnchors checks them all before
+// anything is generated, so that a runtime whose declarations changed is
+// refused with a message naming the declaration rather than failing to
+// compile.
 var runtimeFuncs = map[string]string{
 	"getg":                       "func() *g",
 	"getfp":                      "func() uintptr",
@@ -59,6 +59,7 @@ var runtimeFields = map[string]string{
 	"m.p":                   "puintptr",
 	"debug.asyncpreemptoff": "int32",
 	"mstats.numgc":          "uint32",
+	"srcFunc.funcID":        "abi.FuncID",
 }
 
 var runtimeTypes = map[string]string{
@@ -71,7 +72,7 @@ var runtimeVars = map[string]string{
 	"memstats":  "mstats",
 }
 
-var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack"}
+var runtimeConsts = []string{"_Gscan", "_Gdead", "_Grunning", "stwAllGoroutinesStack", "GOARCH"}
 
 // runtimeDecls is what the runtime package declares, by the keys above.
 type runtimeDecls struct {
@@ -82,60 +83,60 @@ type runtimeDecls struct {
 	consts map[string]bool
 }
 
-// checkRuntime parses the runtime package as built for opt.GOOS/GOARCH,
-// checks every anchor and finds the runtime edits (runtime.go).
-func checkRuntime(src string, opt Options) (*runtimePkg, error) {
-	dir := filepath.Join(src, "runtime")
-	if _, err := os.Stat(filepath.Join(dir, "mapguard.go")); err == nil {
-		return nil, &ShapeError{GoVersion: opt.GoVersion, File: "runtime/mapguard.go", Anchor: "no file named mapguard.go", Problem: "the toolchain already has a file mapguard adds"}
-	}
-	ctxt := build.Default
-	ctxt.GOROOT = filepath.Dir(src)
-	ctxt.GOOS, ctxt.GOARCH = opt.GOOS, opt.GOARCH
-	ctxt.CgoEnabled = false
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading %s: %v", opt.GoVersion, dir, err)
-	}
+// checkAnchors checks every declaration the runtime template uses, and
+// that the runtime declares no name starting with mapguard.
+func (rt *runtimePkg) checkAnchors() error {
 	d := &runtimeDecls{funcs: map[string][]string{}, fields: map[string]string{}, types: map[string]string{}, vars: map[string]string{}, consts: map[string]bool{}}
-	rt := &runtimePkg{opt: opt, fset: token.NewFileSet()}
-	for _, e := range ents {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
+	for _, f := range rt.files {
+		if err := rt.collect(d, f); err != nil {
+			return err
 		}
-		if ok, err := ctxt.MatchFile(dir, name); err != nil || !ok {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(rt.fset, filepath.Join(dir, name), data, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", opt.GoVersion, err)
-		}
-		if err := d.add(f, opt); err != nil {
-			return nil, err
-		}
-		rt.files = append(rt.files, &srcFile{rel: "runtime/" + name, data: data, ast: f})
 	}
-	if err := d.check(opt); err != nil {
-		return nil, err
+	bad := func(anchor, problem string) error { return rt.shapeError(nil, token.NoPos, anchor, problem) }
+	for _, k := range sortedKeys(runtimeFuncs) {
+		want := runtimeFuncs[k]
+		got := d.funcs[k]
+		if len(got) == 0 {
+			return bad(k+" "+want, "runtime has no "+k)
+		}
+		if !slices.Contains(got, want) {
+			return bad(k+" "+want, fmt.Sprintf("runtime's %s is %s", k, strings.Join(got, " / ")))
+		}
 	}
-	if err := rt.find(); err != nil {
-		return nil, err
+	for _, k := range sortedKeys(runtimeFields) {
+		if got, want := d.fields[k], runtimeFields[k]; got != want {
+			return bad("field "+k+" "+want, fmt.Sprintf("runtime's %s is %q", k, got))
+		}
 	}
-	return rt, nil
+	for _, k := range sortedKeys(runtimeTypes) {
+		if got, want := d.types[k], runtimeTypes[k]; got != want {
+			return bad("type "+k+" "+want, fmt.Sprintf("runtime's type %s is %q", k, got))
+		}
+	}
+	for _, k := range sortedKeys(runtimeVars) {
+		if got, want := d.vars[k], runtimeVars[k]; got != want {
+			return bad("var "+k+" "+want, fmt.Sprintf("runtime's var %s is %q", k, got))
+		}
+	}
+	for _, k := range runtimeConsts {
+		if !d.consts[k] {
+			return bad("const "+k, "runtime has no constant "+k)
+		}
+	}
+	return nil
 }
 
-func (d *runtimeDecls) add(f *ast.File, opt Options) error {
-	for _, decl := range f.Decls {
+// collect adds f's declarations to d.
+func (rt *runtimePkg) collect(d *runtimeDecls, f *srcFile) error {
+	clash := func(pos token.Pos, what string) error {
+		return rt.shapeError(f, pos, "no runtime name starting with mapguard", "the runtime already declares "+what)
+	}
+	for _, decl := range f.ast.Decls {
 		switch decl := decl.(type) {
 		case *ast.FuncDecl:
 			key := funcKey(decl)
 			if strings.HasPrefix(decl.Name.Name, "mapguard") {
-				return &ShapeError{GoVersion: opt.GoVersion, File: "runtime", Anchor: "no runtime name starting with mapguard", Problem: "the runtime already declares " + key}
+				return clash(decl.Pos(), key)
 			}
 			d.funcs[key] = append(d.funcs[key], funcTypeString(decl.Type))
 		case *ast.GenDecl:
@@ -143,7 +144,7 @@ func (d *runtimeDecls) add(f *ast.File, opt Options) error {
 				switch sp := sp.(type) {
 				case *ast.TypeSpec:
 					if strings.HasPrefix(sp.Name.Name, "mapguard") {
-						return &ShapeError{GoVersion: opt.GoVersion, File: "runtime", Anchor: "no runtime name starting with mapguard", Problem: "the runtime already declares type " + sp.Name.Name}
+						return clash(sp.Pos(), "type "+sp.Name.Name)
 					}
 					d.types[sp.Name.Name] = exprString(sp.Type)
 					if st, ok := sp.Type.(*ast.StructType); ok {
@@ -152,7 +153,7 @@ func (d *runtimeDecls) add(f *ast.File, opt Options) error {
 				case *ast.ValueSpec:
 					for _, n := range sp.Names {
 						if strings.HasPrefix(n.Name, "mapguard") {
-							return &ShapeError{GoVersion: opt.GoVersion, File: "runtime", Anchor: "no runtime name starting with mapguard", Problem: "the runtime already declares " + n.Name}
+							return clash(n.Pos(), n.Name)
 						}
 						if decl.Tok == token.CONST {
 							d.consts[n.Name] = true
@@ -178,43 +179,6 @@ func (d *runtimeDecls) addFields(owner string, st *ast.StructType) {
 			d.fields[owner+"."+n.Name] = exprString(fl.Type)
 		}
 	}
-}
-
-func (d *runtimeDecls) check(opt Options) error {
-	bad := func(anchor, problem string) error {
-		return &ShapeError{GoVersion: opt.GoVersion, File: "runtime", Anchor: anchor, Problem: problem}
-	}
-	for _, k := range sortedKeys(runtimeFuncs) {
-		want := runtimeFuncs[k]
-		got := d.funcs[k]
-		if len(got) == 0 {
-			return bad(k+" "+want, "runtime has no "+k)
-		}
-		if !contains(got, want) {
-			return bad(k+" "+want, fmt.Sprintf("runtime's %s is %s", k, strings.Join(got, " / ")))
-		}
-	}
-	for _, k := range sortedKeys(runtimeFields) {
-		if got, want := d.fields[k], runtimeFields[k]; got != want {
-			return bad("field "+k+" "+want, fmt.Sprintf("runtime's %s is %q", k, got))
-		}
-	}
-	for _, k := range sortedKeys(runtimeTypes) {
-		if got, want := d.types[k], runtimeTypes[k]; got != want {
-			return bad("type "+k+" "+want, fmt.Sprintf("runtime's type %s is %q", k, got))
-		}
-	}
-	for _, k := range sortedKeys(runtimeVars) {
-		if got, want := d.vars[k], runtimeVars[k]; got != want {
-			return bad("var "+k+" "+want, fmt.Sprintf("runtime's var %s is %q", k, got))
-		}
-	}
-	for _, k := range runtimeConsts {
-		if !d.consts[k] {
-			return bad("const "+k, "runtime has no constant "+k)
-		}
-	}
-	return nil
 }
 
 // funcTypeString prints a function type without parameter names:

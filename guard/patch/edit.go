@@ -39,3 +39,19 @@ func exprString(e ast.Expr) string {
 	printer.Fprint(&b, token.NewFileSet(), e)
 	return b.String()
 }
+
+// funcKey names a function declaration: "name" or "(*Recv).name".
+func funcKey(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) == 0 {
+		return fd.Name.Name
+	}
+	t := fd.Recv.List[0].Type
+	star := ""
+	if s, ok := t.(*ast.StarExpr); ok {
+		star, t = "*", s.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return "(" + star + id.Name + ")." + fd.Name.Name
+	}
+	return "(?)." + fd.Name.Name
+}

@@ -1,57 +1,3 @@
-// Package patch generates mapguard's patched map runtime from the source of
-// an installed Go toolchain. The result is a set of files for go build
-// -overlay; GOROOT itself is never written.
-//
-// # What changes
-//
-// Two files are added, and the map code of internal/runtime/maps and three
-// runtime files are edited in place, on the lines where the code already
-// is, so every unchanged line keeps its number and stack traces through the
-// map code read as stock:
-//
-//	internal/runtime/maps/*.go      edited (see below)
-//	internal/runtime/maps/mapguard.go  added: declarations, small methods
-//	internal/runtime/maps/map.go       also gets getWithKeyIter, a clone of
-//	                                   getWithKey, appended after its last line
-//	runtime/runtime2.go             type g gets a last field, mapguard
-//	runtime/proc.go                 newproc1 zeroes it for each new goroutine
-//	runtime/map.go                  the reflect_map* wrappers record their callers
-//	runtime/mapguard.go             added: the recorder, the report, strict
-//	                                   mode (inject/runtime_mapguard.go)
-//
-// The edits in internal/runtime/maps, by the source shape each one matches:
-//
-//	write start   X.writing ^= 1            (not preceded by the check below;
-//	                                         at the top of the function body)
-//	              -> guardW := X.guardWriteBegin(sys.GetCallerPC()); X.writing ^= 1
-//	              (X.guardWriteBegin(guardPC) in Delete and Clear,
-//	              renamed: wrapped.go)
-//	write end     if X.writing == 0 { fatal(...) }; X.writing ^= 1
-//	              -> ...; X.writing ^= 1; X.guardWriteEnd(guardW)
-//	fatal site    fatal("...concurrent map...") inside if X.writing != 0 / == 0
-//	              (or, for "small map with no empty slot", in a *Map method)
-//	              -> X.guardReportFatal("...")
-//	iteration     it.m.getWithKey(...) in (*Iter) methods
-//	              -> it.m.getWithKeyIter(...), whose fatal says "iteration"
-//	strict only   end of (*Iter).Init: m.guardIterStart();
-//	              after if it.m.writing != 0 {...} in (*Iter).Next: it.m.guardIterStep()
-//
-// and in runtime (runtime.go):
-//
-//	type g struct { ... }          -> mapguard mapguardG; } before the brace
-//	newproc1: newg.goid = ...      -> ...; newg.mapguard = mapguardG{}
-//	reflect_mapassign etc.: body   -> mapguardReflect(); body
-//
-// Reads get no new code on their path: only their fatal branch changes.
-//
-// # Refusal
-//
-// The write start must be found exactly once in each known write entry
-// point (writeEntries) and nowhere else, every fatal site must be one of the
-// shapes above, each runtime edit must find its place exactly once, and
-// every runtime declaration the injected runtime file uses must have the
-// expected type (anchors.go). Any mismatch is a *ShapeError naming the Go
-// version, the file and the anchor; nothing is generated.
 package patch
 
 import (
@@ -60,20 +6,16 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/mapsafe/mapsafe/guard/toolchain"
 )
 
 // Version is the patch version. It is part of the cache key: bump it
 // whenever the generated files change for the same Go source.
-const Version = 4
+const Version = 5
 
 //go:embed inject/runtime_mapguard.go
 var runtimeTemplate []byte
@@ -106,70 +48,11 @@ type File struct {
 	New  bool // added rather than replacing a GOROOT file
 }
 
-// Site is one edit, for mapguard check and for tests.
-type Site struct {
-	File string // relative to GOROOT/src
-	Line int
-	Func string // (*Map).Delete, runtime_mapassign_fast64, ...
-	Kind string // write-begin, write-end, fatal, iter-lookup, strict-init, strict-next
-	Note string // the fatal message, for fatal sites
-}
-
 // Result is the generated overlay content.
 type Result struct {
 	Files []File
 	Sites []Site
 }
-
-// ShapeError reports source that does not have the shape a patch expects.
-type ShapeError struct {
-	GoVersion string
-	File      string // relative to GOROOT/src; "" if not about one file
-	Line      int
-	Anchor    string // what was looked for
-	Problem   string
-}
-
-func (e *ShapeError) Error() string {
-	where := e.File
-	if e.Line > 0 {
-		where = fmt.Sprintf("%s:%d", e.File, e.Line)
-	}
-	if where != "" {
-		where += ": "
-	}
-	return fmt.Sprintf("%s: %s%s (anchor: %s); mapguard does not know this runtime and builds nothing",
-		e.GoVersion, where, e.Problem, e.Anchor)
-}
-
-// writeEntries are the functions of internal/runtime/maps that start a
-// write (set Map.writing), each exactly once. Every map write reaches one of
-// them: the compiler calls the mapassign variants directly, runtime.mapdelete
-// and mapdelete_fast* call Delete, runtime.mapclear calls Clear, and reflect
-// reaches these through runtime.reflect_mapassign*, reflect_mapdelete* and
-// reflect_mapclear.
-var writeEntries = []string{
-	"runtime_mapassign",
-	"runtime_mapassign_fast32",
-	"runtime_mapassign_fast32ptr",
-	"runtime_mapassign_fast64",
-	"runtime_mapassign_fast64ptr",
-	"runtime_mapassign_faststr",
-	"(*Map).PutSlot",
-	"(*Map).Delete",
-	"(*Map).Clear",
-}
-
-// Messages of the fatal sites mapguard knows.
-const (
-	msgWrites    = "concurrent map writes"
-	msgReadWrite = "concurrent map read and map write"
-	msgIterWrite = "concurrent map iteration and map write"
-	msgClone     = "concurrent map clone and map write"
-	msgSmallFull = "small map with no empty slot (concurrent map writes?)"
-)
-
-const mapsDir = "internal/runtime/maps"
 
 // Generate reads the toolchain source under opt.GOROOT and returns the
 // overlay files, or a *ShapeError when the source is not what the patches
@@ -178,508 +61,41 @@ func Generate(opt Options) (*Result, error) {
 	if err := opt.CheckArch(); err != nil {
 		return nil, err
 	}
-	src := filepath.Join(opt.GOROOT, "src")
-	if _, err := os.Stat(filepath.Join(src, "runtime")); err != nil {
+	if _, err := os.Stat(filepath.Join(opt.GOROOT, "src", "runtime")); err != nil {
 		return nil, fmt.Errorf("%s: GOROOT %s has no runtime source: %v", opt.GoVersion, opt.GOROOT, err)
 	}
-	mp, err := loadMaps(src, opt)
+	mp, err := loadMaps(opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := mp.find(); err != nil {
+	if err := mp.scan(); err != nil {
 		return nil, err
 	}
-	rt, err := checkRuntime(src, opt)
+	if err := mp.inventory(); err != nil {
+		return nil, err
+	}
+	rt, err := loadRuntime(opt)
 	if err != nil {
 		return nil, err
 	}
-	return mp.result(rt)
-}
-
-// srcFile is one parsed file of internal/runtime/maps or runtime, with the
-// edits the patch makes in it.
-type srcFile struct {
-	rel   string // internal/runtime/maps/map.go
-	data  []byte
-	ast   *ast.File
-	edits []edit
-}
-
-type mapsPkg struct {
-	opt       Options
-	fset      *token.FileSet
-	files     []*srcFile
-	sites     []Site
-	clone     string                // source of getWithKeyIter
-	cloneFile *srcFile              // appended to the file of getWithKey, for its imports
-	stock     map[*srcFile][]string // Delete and Clear under their stock names, appended
-}
-
-func loadMaps(src string, opt Options) (*mapsPkg, error) {
-	dir := filepath.Join(src, filepath.FromSlash(mapsDir))
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading %s: %v", opt.GoVersion, dir, err)
+	if err := rt.checkAnchors(); err != nil {
+		return nil, err
 	}
-	mp := &mapsPkg{opt: opt, fset: token.NewFileSet()}
-	for _, e := range ents {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		if name == "mapguard.go" {
-			return nil, &ShapeError{GoVersion: opt.GoVersion, File: mapsDir + "/mapguard.go", Anchor: "no file named mapguard.go", Problem: "the toolchain already has a file mapguard adds"}
-		}
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(mp.fset, filepath.Join(dir, name), data, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", opt.GoVersion, err)
-		}
-		mp.files = append(mp.files, &srcFile{rel: mapsDir + "/" + name, data: data, ast: f})
+	if err := rt.scan(); err != nil {
+		return nil, err
 	}
-	return mp, nil
-}
-
-func (mp *mapsPkg) shape(f *srcFile, pos token.Pos, anchor, problem string) *ShapeError {
-	e := &ShapeError{GoVersion: mp.opt.GoVersion, Anchor: anchor, Problem: problem}
-	if f != nil {
-		e.File = f.rel
-		if pos.IsValid() {
-			e.Line = mp.fset.Position(pos).Line
-		}
+	if err := rt.inventory(); err != nil {
+		return nil, err
 	}
-	return e
-}
-
-// funcKey names a function declaration: "name" or "(*Recv).name".
-func funcKey(fd *ast.FuncDecl) string {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return fd.Name.Name
-	}
-	t := fd.Recv.List[0].Type
-	star := ""
-	if s, ok := t.(*ast.StarExpr); ok {
-		star, t = "*", s.X
-	}
-	if id, ok := t.(*ast.Ident); ok {
-		return "(" + star + id.Name + ")." + fd.Name.Name
-	}
-	return "(?)." + fd.Name.Name
-}
-
-// find locates every site and checks the inventory.
-func (mp *mapsPkg) find() error {
-	begins := map[string]int{}
-	ends := map[string]int{}
-	fatals := map[string][]string{} // func -> messages
-	var getWithKey *ast.FuncDecl
-	var getWithKeyFile *srcFile
-	iterLookups := 0
-	renamed := map[string]int{}
-	mapFields := map[string]string{}
-
-	for _, f := range mp.files {
-		for _, d := range f.ast.Decls {
-			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
-				for _, sp := range gd.Specs {
-					ts := sp.(*ast.TypeSpec)
-					if st, ok := ts.Type.(*ast.StructType); ok && ts.Name.Name == "Map" {
-						for _, fl := range st.Fields.List {
-							for _, n := range fl.Names {
-								mapFields[n.Name] = exprString(fl.Type)
-							}
-						}
-					}
-				}
-			}
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			if strings.HasPrefix(fd.Name.Name, "guard") {
-				return mp.shape(f, fd.Pos(), "no function named guard*", "the toolchain already declares "+fd.Name.Name)
-			}
-			key := funcKey(fd)
-			if key == "(*Map).getWithKey" {
-				getWithKey, getWithKeyFile = fd, f
-			}
-			if err := mp.findWrites(f, fd, key, begins, ends); err != nil {
-				return err
-			}
-			if _, ok := wrappedEntries[key]; ok {
-				src, err := mp.renameWrapped(f, fd, key)
-				if err != nil {
-					return err
-				}
-				if mp.stock == nil {
-					mp.stock = map[*srcFile][]string{}
-				}
-				mp.stock[f] = append(mp.stock[f], src)
-				renamed[key]++
-			}
-			for _, w := range wrappedEntries {
-				if w.mapsPref != "" && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, w.mapsPref) {
-					if n := wrapperCalls(f, fd, w.method, w.args, mp.off); n != 1 {
-						return mp.shape(f, fd.Pos(), fd.Name.Name+": m."+w.method+"(...) once", fmt.Sprintf("the wrapper calls %s %d times", w.method, n))
-					}
-					mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(fd.Pos()).Line, Func: fd.Name.Name, Kind: "wrapper-call"})
-					if !f.importsSys() {
-						return mp.shape(f, token.NoPos, `import "internal/runtime/sys"`, "the file does not import sys, which the wrapper's call needs for GetCallerPC")
-					}
-				}
-			}
-			if err := mp.findFatals(f, fd, key, fatals); err != nil {
-				return err
-			}
-			if strings.HasPrefix(key, "(*Iter).") {
-				iterLookups += mp.findIterLookups(f, fd, key)
-			}
-			if mp.opt.Strict {
-				if err := mp.findStrict(f, fd, key); err != nil {
-					return err
-				}
-			}
-		}
-	}
-
-	// Inventory.
-	for _, want := range []struct{ name, typ string }{{"writing", "uint8"}} {
-		if got, ok := mapFields[want.name]; !ok || got != want.typ {
-			return mp.shape(nil, token.NoPos, "type Map struct { ... "+want.name+" "+want.typ+" ... }",
-				fmt.Sprintf("Map.%s is %q", want.name, got))
-		}
-	}
-	known := map[string]bool{}
-	for _, e := range writeEntries {
-		known[e] = true
-		switch n := begins[e]; {
-		case n == 0:
-			return mp.shape(nil, token.NoPos, e+": m.writing ^= 1", "write entry point "+e+" has no write start (or does not exist)")
-		case n > 1:
-			return mp.shape(nil, token.NoPos, e+": m.writing ^= 1", fmt.Sprintf("write entry point %s starts a write %d times", e, n))
-		}
-		if ends[e] == 0 {
-			return mp.shape(nil, token.NoPos, e+": if m.writing == 0 { fatal(...) }; m.writing ^= 1", "write entry point "+e+" has no write end")
-		}
-	}
-	for e := range wrappedEntries {
-		if renamed[e] != 1 {
-			return mp.shape(nil, token.NoPos, "func "+e+"(...)", fmt.Sprintf("%d declarations of %s", renamed[e], e))
-		}
-	}
-	for fn := range ends {
-		if !known[fn] {
-			return mp.shape(nil, token.NoPos, "write end only in known write entry points", fn+" ends a write it does not start")
-		}
-	}
-	need := []struct{ fn, msg string }{
-		{"(*Iter).Next", msgIterWrite},
-		{"(*Map).Clone", msgClone},
-		{"(*Map).getWithKey", msgReadWrite},
-		{"runtime_mapassign", msgWrites},
-		{"runtime_mapaccess2", msgReadWrite},
-	}
-	for _, n := range need {
-		if !contains(fatals[n.fn], n.msg) {
-			return mp.shape(nil, token.NoPos, n.fn+`: fatal("`+n.msg+`")`, "fatal site not found")
-		}
-	}
-	if getWithKey == nil || len(fatals["(*Map).getWithKey"]) != 1 {
-		return mp.shape(nil, token.NoPos, `(*Map).getWithKey with one fatal("`+msgReadWrite+`")`, "the lookup the iterator uses after growth is not as expected")
-	}
-	if iterLookups == 0 {
-		return mp.shape(nil, token.NoPos, "it.m.getWithKey(...) in (*Iter) methods", "the iterator does not look keys up after growth the way mapguard expects")
-	}
-	mp.clone, mp.cloneFile = mp.cloneGetWithKey(getWithKeyFile, getWithKey), getWithKeyFile
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// writingToggle matches X.writing ^= 1 and returns X's source.
-func (mp *mapsPkg) writingToggle(f *srcFile, s ast.Stmt) (string, bool) {
-	as, ok := s.(*ast.AssignStmt)
-	if !ok || as.Tok != token.XOR_ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-		return "", false
-	}
-	sel, ok := as.Lhs[0].(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "writing" {
-		return "", false
-	}
-	if lit, ok := as.Rhs[0].(*ast.BasicLit); !ok || lit.Value != "1" {
-		return "", false
-	}
-	return f.src(sel.X), true
-}
-
-// writingCheck matches `if X.writing OP 0 { fatal(...) ... }` and returns X's
-// source and OP.
-func (mp *mapsPkg) writingCheck(f *srcFile, s ast.Stmt) (x string, op token.Token, ok bool) {
-	is, ok := s.(*ast.IfStmt)
-	if !ok || is.Init != nil {
-		return "", 0, false
-	}
-	be, ok := is.Cond.(*ast.BinaryExpr)
-	if !ok || (be.Op != token.EQL && be.Op != token.NEQ) {
-		return "", 0, false
-	}
-	sel, ok := be.X.(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != "writing" {
-		return "", 0, false
-	}
-	if lit, ok := be.Y.(*ast.BasicLit); !ok || lit.Value != "0" {
-		return "", 0, false
-	}
-	return f.src(sel.X), be.Op, true
-}
-
-func (mp *mapsPkg) findWrites(f *srcFile, fd *ast.FuncDecl, key string, begins, ends map[string]int) error {
-	hasGoto := false
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.BranchStmt:
-			if n.Tok == token.GOTO {
-				hasGoto = true
-			}
-		case *ast.Ident:
-			if n.Name == guardVar {
-				hasGoto = true // reported below as a name clash
-			}
-		}
-		return true
-	})
-	var err error
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if err != nil {
-			return false
-		}
-		blk, ok := n.(*ast.BlockStmt)
-		if !ok {
-			return true
-		}
-		for i, s := range blk.List {
-			x, ok := mp.writingToggle(f, s)
-			if !ok {
-				if as, isAssign := s.(*ast.AssignStmt); isAssign && len(as.Lhs) == 1 {
-					if sel, isSel := as.Lhs[0].(*ast.SelectorExpr); isSel && sel.Sel.Name == "writing" {
-						err = mp.shape(f, s.Pos(), "X.writing ^= 1", "Map.writing is changed in a way mapguard does not know")
-						return false
-					}
-				}
-				continue
-			}
-			release := false
-			if i > 0 {
-				if px, op, ok := mp.writingCheck(f, blk.List[i-1]); ok && op == token.EQL && px == x {
-					release = true
-				}
-			}
-			line := mp.fset.Position(s.Pos()).Line
-			if release {
-				ends[key]++
-				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + ".guardWriteEnd(" + guardVar + ")"})
-				mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-end"})
-				continue
-			}
-			// The write start declares guardW, which every write end of
-			// the function uses: it must be at the top of the body, with
-			// no goto that could jump over it.
-			switch {
-			case blk != fd.Body:
-				err = mp.shape(f, s.Pos(), "X.writing ^= 1 at the top level of "+key, "the write starts inside a nested block")
-			case hasGoto:
-				err = mp.shape(f, s.Pos(), "no goto and no name "+guardVar+" in "+key, "mapguard cannot declare its variable there")
-			case !f.importsSys():
-				err = mp.shape(f, token.NoPos, `import "internal/runtime/sys"`, "the file does not import sys, which the write start needs for GetCallerPC")
-			}
-			if err != nil {
-				return false
-			}
-			begins[key]++
-			begin := ".guardWriteBegin(sys.GetCallerPC()); "
-			if _, ok := wrappedEntries[key]; ok {
-				begin = ".guardWriteBegin(" + guardPC + "); "
-			}
-			f.edits = append(f.edits, edit{off: mp.off(s.Pos()), text: guardVar + " := " + x + begin})
-			mp.sites = append(mp.sites, Site{File: f.rel, Line: line, Func: key, Kind: "write-begin"})
-		}
-		return true
-	})
-	return err
-}
-
-// guardVar holds the address of the write record's active word between a
-// write's start and its end.
-const guardVar = "guardW"
-
-// importsSys reports whether the file imports internal/runtime/sys as sys.
-func (f *srcFile) importsSys() bool {
-	for _, im := range f.ast.Imports {
-		if im.Path.Value == `"internal/runtime/sys"` && (im.Name == nil || im.Name.Name == "sys") {
-			return true
-		}
-	}
-	return false
-}
-
-// findFatals finds fatal("...concurrent map...") calls and the map each
-// one is about.
-func (mp *mapsPkg) findFatals(f *srcFile, fd *ast.FuncDecl, key string, fatals map[string][]string) error {
-	var err error
-	var stack []ast.Node
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if err != nil {
-			return false
-		}
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		id, ok := call.Fun.(*ast.Ident)
-		if !ok || id.Name != "fatal" || len(call.Args) != 1 {
-			return true
-		}
-		lit, ok := call.Args[0].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			return true
-		}
-		msg := strings.Trim(lit.Value, "\"`")
-		if !strings.Contains(msg, "concurrent map") {
-			return true
-		}
-		x := ""
-		// The nearest enclosing if X.writing != 0 / == 0.
-		for i := len(stack) - 2; i >= 0 && x == ""; i-- {
-			if is, ok := stack[i].(*ast.IfStmt); ok {
-				if cx, _, ok := mp.writingCheck(f, is); ok {
-					x = cx
-				}
-			}
-		}
-		if x == "" && msg == msgSmallFull && strings.HasPrefix(key, "(*Map).") && len(fd.Recv.List[0].Names) == 1 {
-			x = fd.Recv.List[0].Names[0].Name
-		}
-		if x == "" {
-			err = mp.shape(f, call.Pos(), `if m.writing != 0 { fatal("`+msg+`") }`, "a fatal site whose map mapguard cannot find")
-			return false
-		}
-		switch msg {
-		case msgWrites, msgReadWrite, msgIterWrite, msgClone, msgSmallFull:
-		default:
-			err = mp.shape(f, call.Pos(), "a known concurrent map message", "unknown fatal message "+lit.Value)
-			return false
-		}
-		fatals[key] = append(fatals[key], msg)
-		f.edits = append(f.edits, edit{off: mp.off(call.Pos()), end: mp.off(call.End()), text: x + ".guardReportFatal(" + lit.Value + ")"})
-		mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(call.Pos()).Line, Func: key, Kind: "fatal", Note: msg})
-		return true
-	})
-	return err
-}
-
-// findIterLookups renames it.m.getWithKey to it.m.getWithKeyIter in an
-// iterator method, so that a write found during that lookup is reported as
-// iteration (the stock runtime says "read" there).
-func (mp *mapsPkg) findIterLookups(f *srcFile, fd *ast.FuncDecl, key string) int {
-	n := 0
-	ast.Inspect(fd.Body, func(node ast.Node) bool {
-		call, ok := node.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "getWithKey" {
-			return true
-		}
-		inner, ok := sel.X.(*ast.SelectorExpr)
-		if !ok || inner.Sel.Name != "m" {
-			return true // t.getWithKey on a table: no fatal there
-		}
-		n++
-		f.edits = append(f.edits, edit{off: mp.off(sel.Sel.Pos()), end: mp.off(sel.Sel.End()), text: "getWithKeyIter"})
-		mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(sel.Sel.Pos()).Line, Func: key, Kind: "iter-lookup"})
-		return true
-	})
-	return n
-}
-
-// findStrict places the strict mode's calls in Iter.Init and Iter.Next.
-func (mp *mapsPkg) findStrict(f *srcFile, fd *ast.FuncDecl, key string) error {
-	switch key {
-	case "(*Iter).Init":
-		m := ""
-		for _, p := range fd.Type.Params.List {
-			if exprString(p.Type) == "*Map" && len(p.Names) == 1 {
-				m = p.Names[0].Name
-			}
-		}
-		list := fd.Body.List
-		if m == "" || len(list) == 0 {
-			return mp.shape(f, fd.Pos(), "func (it *Iter) Init(typ *abi.MapType, m *Map) { ... }", "Iter.Init has no *Map parameter")
-		}
-		last := list[len(list)-1]
-		if _, ok := last.(*ast.AssignStmt); !ok {
-			return mp.shape(f, last.Pos(), "Iter.Init ending in an assignment", "Iter.Init ends differently")
-		}
-		f.edits = append(f.edits, edit{off: mp.off(last.End()), text: "; " + m + ".guardIterStart()"})
-		mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(last.Pos()).Line, Func: key, Kind: "strict-init"})
-	case "(*Iter).Next":
-		for _, s := range fd.Body.List {
-			if x, op, ok := mp.writingCheck(f, s); ok && op == token.NEQ {
-				f.edits = append(f.edits, edit{off: mp.off(s.End()), text: "; " + x + ".guardIterStep()"})
-				mp.sites = append(mp.sites, Site{File: f.rel, Line: mp.fset.Position(s.End()).Line, Func: key, Kind: "strict-next"})
-				return nil
-			}
-		}
-		return mp.shape(f, fd.Pos(), "if it.m.writing != 0 { fatal(...) } at the top level of Iter.Next", "not found")
-	}
-	return nil
-}
-
-// cloneGetWithKey returns the source of getWithKeyIter: getWithKey with its
-// fatal message saying iteration.
-func (mp *mapsPkg) cloneGetWithKey(f *srcFile, fd *ast.FuncDecl) string {
-	start, end := mp.off(fd.Pos()), mp.off(fd.End())
-	var local []edit
-	for _, e := range f.edits {
-		if e.off >= start && e.off < end {
-			local = append(local, edit{off: e.off - start, end: max(e.end-start, 0), text: e.text})
-		}
-	}
-	local = append(local, edit{off: mp.off(fd.Name.Pos()) - start, end: mp.off(fd.Name.End()) - start, text: "getWithKeyIter"})
-	body := applyEdits(f.data[start:end], local)
-	body = bytes.Replace(body, []byte(`"`+msgReadWrite+`"`), []byte(`"`+msgIterWrite+`"`), 1)
-	pos := mp.fset.Position(fd.Pos())
-	return fmt.Sprintf("// getWithKeyIter is getWithKey (%s:%d) for the iterator: a write\n// found during the lookup is reported as iteration, not as a read.\n%s\n",
-		f.rel, pos.Line, body)
-}
-
-func (mp *mapsPkg) off(p token.Pos) int { return mp.fset.Position(p).Offset }
-
-func (f *srcFile) src(e ast.Node) string {
-	return string(f.data[e.Pos()-f.ast.FileStart : e.End()-f.ast.FileStart])
+	return result(mp, rt)
 }
 
 // result applies the edits and adds the new files.
-func (mp *mapsPkg) result(rt *runtimePkg) (*Result, error) {
+func result(mp *mapsPkg, rt *runtimePkg) (*Result, error) {
+	opt := mp.opt
 	r := &Result{}
-	header := fmt.Sprintf("// Code generated by mapguard patch v%d from %s; DO NOT EDIT.\n\n", Version, mp.opt.GoVersion)
-	trailer := fmt.Sprintf("\n// Patched by mapguard patch v%d from %s; the edits keep every line number.\n", Version, mp.opt.GoVersion)
+	header := fmt.Sprintf("// Code generated by mapguard patch v%d from %s; DO NOT EDIT.\n\n", Version, opt.GoVersion)
+	trailer := fmt.Sprintf("\n// Patched by mapguard patch v%d from %s; the edits keep every line number.\n", Version, opt.GoVersion)
 	for _, f := range append(append([]*srcFile(nil), mp.files...), rt.files...) {
 		if len(f.edits) == 0 {
 			continue
@@ -696,7 +112,7 @@ func (mp *mapsPkg) result(rt *runtimePkg) (*Result, error) {
 	}
 	mapsGo := header + string(stripIgnore(mapsTemplate))
 	r.Files = append(r.Files, File{Path: mapsDir + "/mapguard.go", Data: []byte(mapsGo), New: true})
-	runtimeGo, err := runtimeFile(mp.opt)
+	runtimeGo, err := runtimeFile(opt)
 	if err != nil {
 		return nil, err
 	}

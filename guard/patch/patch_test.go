@@ -52,15 +52,15 @@ func checkGenerated(t *testing.T, root, version string) {
 		if err != nil {
 			t.Fatalf("%s strict=%v: %v", version, strict, err)
 		}
-		kinds := map[string]int{}
+		kinds := map[Kind]int{}
 		begins := map[string]int{}
 		msgs := map[string]bool{}
 		for _, s := range res.Sites {
 			kinds[s.Kind]++
-			if s.Kind == "write-begin" {
+			if s.Kind == WriteBegin {
 				begins[s.Func]++
 			}
-			if s.Kind == "fatal" {
+			if s.Kind == Fatal {
 				msgs[s.Note] = true
 			}
 		}
@@ -78,8 +78,8 @@ func checkGenerated(t *testing.T, root, version string) {
 		// maps and mapdelete and mapclear in the runtime pass their
 		// caller down; g gets its field, newproc1 zeroes it, and the five
 		// reflect wrappers record their callers.
-		if kinds["wrapped"] != 2 || kinds["wrapper-call"] != 5 || kinds["g-field"] != 1 || kinds["g-reset"] != 1 ||
-			kinds["reflect-callers"] != len(reflectWrappers) {
+		if kinds[Wrapped] != 2 || kinds[WrapperCall] != 5 || kinds[GField] != 1 || kinds[GReset] != 1 ||
+			kinds[ReflectCallers] != len(reflectWrappers) {
 			t.Errorf("%s: runtime sites %v", version, kinds)
 		}
 		// Every stackfree of a goroutine's stack forgets the records of
@@ -87,7 +87,7 @@ func checkGenerated(t *testing.T, root, version string) {
 		// the g0 and gsignal stacks of an exiting m.
 		freeFuncs := map[string]bool{}
 		for _, s := range res.Sites {
-			if s.Kind == "stack-free" {
+			if s.Kind == StackFree {
 				freeFuncs[s.Func] = true
 			}
 		}
@@ -96,10 +96,10 @@ func checkGenerated(t *testing.T, root, version string) {
 				t.Errorf("%s: no stack-free site in %s (sites in %v)", version, fn, freeFuncs)
 			}
 		}
-		if kinds["write-end"] < len(writeEntries) || kinds["iter-lookup"] == 0 {
+		if kinds[WriteEnd] < len(writeEntries) || kinds[IterLookup] == 0 {
 			t.Errorf("%s: sites %v", version, kinds)
 		}
-		if strict != (kinds["strict-init"] == 1 && kinds["strict-next"] == 1) {
+		if strict != (kinds[StrictInit] == 1 && kinds[StrictNext] == 1) {
 			t.Errorf("%s strict=%v: strict hooks %v", version, strict, kinds)
 		}
 
@@ -237,6 +237,17 @@ func TestRefusal(t *testing.T) {
 		{"copystack frees no stack", "runtime/stack.go",
 			replace("\tstackfree(old)\n", "\tstackfreeLater(old)\n"),
 			"copystack frees no stack"},
+		{"no room in the map header for the stamp", mapsDir + "/map.go",
+			replace("\tglobalDepth uint8\n", "\tglobalDepth uint32\n"),
+			"Map has no room after tombstonePossible"},
+		{"goto in a write entry point", mapsDir + "/runtime_fast64.go",
+			replace("func runtime_mapassign_fast64(typ *abi.MapType, m *Map, key uint64) unsafe.Pointer {\n",
+				"func runtime_mapassign_fast64(typ *abi.MapType, m *Map, key uint64) unsafe.Pointer {\n\tgoto start\nstart:\n"),
+			"a goto could jump over the variable mapguard declares"},
+		{"guardW taken", mapsDir + "/runtime_fast64.go",
+			replace("func runtime_mapassign_fast64(typ *abi.MapType, m *Map, key uint64) unsafe.Pointer {\n",
+				"func runtime_mapassign_fast64(typ *abi.MapType, m *Map, key uint64) unsafe.Pointer {\n\tguardW := 0\n\t_ = guardW\n"),
+			"runtime_mapassign_fast64 already uses the name mapguard declares"},
 		{"Clear takes another parameter", mapsDir + "/map.go",
 			replace("func (m *Map) Clear(typ *abi.MapType) {", "func (m *Map) Clear(typ *abi.MapType, hint int) {"),
 			"func (m *Map) Clear with 1 parameter(s)"},
@@ -323,7 +334,8 @@ func TestAnchorsCoverTemplate(t *testing.T) {
 	builtin := map[string]bool{"runtime": true, "print": true, "len": true, "uintptr": true, "uint64": true, "uint32": true,
 		"int32": true, "int": true, "string": true, "bool": true, "byte": true, "true": true, "false": true,
 		"nil": true, "unsafe": true, "goarch": true, "Pointer": true, "PtrSize": true, "Load": true,
-		"Offsetof": true, "Add": true}
+		"Offsetof": true, "Add": true, "copy": true, "min": true,
+		"abi": true, "FuncIDWrapper": true}
 	used := map[string]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"strings"
 )
 
-// runtimePkg holds the runtime files the patch edits. The runtime half of
-// mapguard keeps each goroutine's latest map write in its g, and the
-// runtime's wrappers of Delete and Clear pass their caller's address down
-// (wrapped.go), so these places in the runtime change, each on the line
-// where it is:
+// The edits in runtime. The runtime half of mapguard keeps each goroutine's
+// latest map write in its g, and the runtime's wrappers of Delete and Clear
+// pass their caller down (wrapped.go), so these places in the runtime
+// change, each on the line where it is:
 //
 //	type g struct { ...                     the last field, before the brace:
 //	    valgrindStackID uintptr             mapguard mapguardG;
@@ -21,21 +21,31 @@ import (
 //	    newg.goid = pp.goidcache            ...; newg.mapguard = mapguardG{}
 //	func reflect_mapassign(...) {           first in the body of each of
 //	    p := mapassign(t, m, key)           reflectWrappers: mapguardReflect();
-//	func mapdelete(...) { ...               m.GuardDelete(t, key, sys.GetCallerPC())
+//	func mapdelete(...) { ...               m.GuardDelete(t, key, sys.GetCallerPC(), sys.GetCallerSP())
 //	    m.Delete(t, key)
-//	func mapclear(...) { ...                m.GuardClear(t, sys.GetCallerPC())
+//	func mapclear(...) { ...                m.GuardClear(t, sys.GetCallerPC(), sys.GetCallerSP())
 //	    m.Clear(t)
 //	stackfree(X.stack)                      before it: mapguardStackFreed(X, X.stack);
 //	stackfree(old) in copystack(gp, ...)    before it: mapguardStackFreed(gp, old);
 //
 // newproc1 reuses the g of a goroutine that exited, so the record is zeroed
 // there; a g that is dead keeps the record of its last goroutine, which the
-// report can still name.
+// report can still name. The declarations the added runtime/mapguard.go
+// uses are checked in anchors.go.
+
+// runtimePkg is the runtime with the patch's edits, and what the scan
+// found in it for the inventory to check.
 type runtimePkg struct {
-	opt   Options
-	fset  *token.FileSet
-	files []*srcFile
-	sites []Site
+	*source
+	found runtimeFound
+}
+
+// runtimeFound is what the scan noted.
+type runtimeFound struct {
+	gStructs, newprocs int
+	reflect            map[string]int // reflect wrappers found
+	wrappers           map[string]int // Delete and Clear's wrappers found
+	frees              map[string]int // stack frees by function
 }
 
 // reflectWrappers are the runtime functions that package reflect calls to
@@ -49,118 +59,93 @@ var reflectWrappers = []string{
 	"reflect_mapclear",
 }
 
-func (rt *runtimePkg) shape(f *srcFile, pos token.Pos, anchor, problem string) *ShapeError {
-	e := &ShapeError{GoVersion: rt.opt.GoVersion, File: "runtime", Anchor: anchor, Problem: problem}
-	if f != nil {
-		e.File = f.rel
-		if pos.IsValid() {
-			e.Line = rt.fset.Position(pos).Line
-		}
+// stackFreers are the runtime functions that must free a goroutine's stack:
+// stack growth and shrinking, and the two that free a dead goroutine's.
+var stackFreers = []string{"copystack", "gfput", "markrootFreeGStacks"}
+
+func loadRuntime(opt Options) (*runtimePkg, error) {
+	s, err := load(opt, "runtime")
+	if err != nil {
+		return nil, err
 	}
-	return e
+	return &runtimePkg{source: s, found: runtimeFound{
+		reflect: map[string]int{}, wrappers: map[string]int{}, frees: map[string]int{},
+	}}, nil
 }
 
-func (rt *runtimePkg) off(p token.Pos) int { return rt.fset.Position(p).Offset }
-
-func (rt *runtimePkg) site(f *srcFile, p token.Pos, fn, kind string) {
-	rt.sites = append(rt.sites, Site{File: f.rel, Line: rt.fset.Position(p).Line, Func: fn, Kind: kind})
+// scan makes the runtime edits and notes what it finds.
+func (rt *runtimePkg) scan() error {
+	err := rt.types(func(f *srcFile, ts *ast.TypeSpec) error {
+		if ts.Name.Name == "g" {
+			return rt.findG(f, ts)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return rt.funcs(func(f *srcFile, fd *ast.FuncDecl) error {
+		if fd.Recv != nil {
+			return nil
+		}
+		n, err := rt.findStackFrees(f, fd)
+		if err != nil {
+			return err
+		}
+		rt.found.frees[fd.Name.Name] += n
+		switch name := fd.Name.Name; {
+		case name == "newproc1":
+			rt.found.newprocs += rt.findGoid(f, fd)
+		case slices.Contains(reflectWrappers, name):
+			rt.found.reflect[name]++
+			return rt.findReflectWrapper(f, fd)
+		}
+		return rt.findWrapper(f, fd)
+	})
 }
 
-// find places the three runtime edits; each must be found exactly once.
-func (rt *runtimePkg) find() error {
-	gStructs, newprocs := 0, 0
-	wrappers := map[string]int{}
-	calls := map[string]int{}
-	frees := map[string]int{}
-	for _, f := range rt.files {
-		for _, d := range f.ast.Decls {
-			switch d := d.(type) {
-			case *ast.GenDecl:
-				if d.Tok != token.TYPE {
-					continue
-				}
-				for _, sp := range d.Specs {
-					ts := sp.(*ast.TypeSpec)
-					if ts.Name.Name != "g" {
-						continue
-					}
-					st, ok := ts.Type.(*ast.StructType)
-					if !ok {
-						return rt.shape(f, ts.Pos(), "type g struct { ... }", "g is not a struct")
-					}
-					for _, fl := range st.Fields.List {
-						for _, n := range fl.Names {
-							if n.Name == "mapguard" {
-								return rt.shape(f, n.Pos(), "no field g.mapguard", "the runtime's g already has a field mapguard")
-							}
-						}
-					}
-					gStructs++
-					f.edits = append(f.edits, edit{off: rt.off(st.Fields.Closing), text: "mapguard mapguardG; "})
-					rt.site(f, st.Fields.Closing, "type g", "g-field")
-				}
-			case *ast.FuncDecl:
-				if d.Recv != nil || d.Body == nil {
-					continue
-				}
-				n, err := rt.findStackFrees(f, d)
-				if err != nil {
-					return err
-				}
-				frees[d.Name.Name] += n
-				switch name := d.Name.Name; {
-				case name == "newproc1":
-					n, err := rt.findGoid(f, d)
-					if err != nil {
-						return err
-					}
-					newprocs += n
-				case name == "mapdelete" || name == "mapclear":
-					for _, w := range wrappedEntries {
-						if w.runtime == name {
-							calls[name] += wrapperCalls(f, d, w.method, w.args, rt.off)
-							rt.site(f, d.Pos(), name, "wrapper-call")
-							if !f.importsSys() {
-								return rt.shape(f, token.NoPos, `import "internal/runtime/sys"`, "the file does not import sys, which the wrapper's call needs for GetCallerPC")
-							}
-						}
-					}
-				case contains(reflectWrappers, name):
-					if err := rt.findWrapper(f, d); err != nil {
-						return err
-					}
-					wrappers[name]++
-				}
-			}
-		}
+// inventory checks that each runtime edit found its place exactly once.
+func (rt *runtimePkg) inventory() error {
+	if rt.found.gStructs != 1 {
+		return rt.shapeError(nil, token.NoPos, "type g struct { ... }", fmt.Sprintf("%d declarations of g", rt.found.gStructs))
 	}
-	if gStructs != 1 {
-		return rt.shape(nil, token.NoPos, "type g struct { ... }", fmt.Sprintf("%d declarations of g", gStructs))
+	if rt.found.newprocs != 1 {
+		return rt.shapeError(nil, token.NoPos, "newproc1: newg.goid = ...", fmt.Sprintf("newproc1 sets the new goroutine's id %d times", rt.found.newprocs))
 	}
-	if newprocs != 1 {
-		return rt.shape(nil, token.NoPos, "newproc1: newg.goid = ...", fmt.Sprintf("newproc1 sets the new goroutine's id %d times", newprocs))
-	}
-	for _, w := range wrappedEntries {
-		if calls[w.runtime] != 1 {
-			return rt.shape(nil, token.NoPos, w.runtime+": m."+w.method+"(...) once", fmt.Sprintf("%s calls %s %d times", w.runtime, w.method, calls[w.runtime]))
-		}
+	if err := rt.checkWrappers(); err != nil {
+		return err
 	}
 	for _, fn := range stackFreers {
-		if frees[fn] == 0 {
-			return rt.shape(nil, token.NoPos, "func "+fn+"(...) { ... stackfree(...) ... }", fn+" frees no stack")
+		if rt.found.frees[fn] == 0 {
+			return rt.shapeError(nil, token.NoPos, "func "+fn+"(...) { ... stackfree(...) ... }", fn+" frees no stack")
 		}
 	}
 	for _, w := range reflectWrappers {
-		if wrappers[w] != 1 {
-			return rt.shape(nil, token.NoPos, "func "+w+"(...) { ... }", fmt.Sprintf("%d declarations of %s", wrappers[w], w))
+		if n := rt.found.reflect[w]; n != 1 {
+			return rt.shapeError(nil, token.NoPos, "func "+w+"(...) { ... }", fmt.Sprintf("%d declarations of %s", n, w))
 		}
 	}
 	return nil
 }
 
-// stackFreers are the runtime functions that must free a goroutine's stack:
-// stack growth and shrinking, and the two that free a dead goroutine's.
-var stackFreers = []string{"copystack", "gfput", "markrootFreeGStacks"}
+// findG adds the record's field at the end of type g.
+func (rt *runtimePkg) findG(f *srcFile, ts *ast.TypeSpec) error {
+	st, ok := ts.Type.(*ast.StructType)
+	if !ok {
+		return rt.shapeError(f, ts.Pos(), "type g struct { ... }", "g is not a struct")
+	}
+	for _, fl := range st.Fields.List {
+		for _, n := range fl.Names {
+			if n.Name == "mapguard" {
+				return rt.shapeError(f, n.Pos(), "no field g.mapguard", "the runtime's g already has a field mapguard")
+			}
+		}
+	}
+	rt.found.gStructs++
+	rt.edit(f, st.Fields.Closing, token.NoPos, "mapguard mapguardG; ")
+	rt.site(f, st.Fields.Closing, "type g", GField, "")
+	return nil
+}
 
 // findStackFrees puts mapguardStackFreed before each stackfree(...)
 // statement in fd. The freed stack must be X.stack (then its goroutine is
@@ -199,12 +184,12 @@ func (rt *runtimePkg) findStackFrees(f *srcFile, fd *ast.FuncDecl) (int, error) 
 			}
 		}
 		if g == "" {
-			err = rt.shape(f, call.Pos(), anchor, fd.Name.Name+" frees a stack that mapguard cannot tie to a goroutine")
+			err = rt.shapeError(f, call.Pos(), anchor, fd.Name.Name+" frees a stack that mapguard cannot tie to a goroutine")
 			return false
 		}
 		n++
-		f.edits = append(f.edits, edit{off: rt.off(es.Pos()), text: "mapguardStackFreed(" + g + ", " + stk + "); "})
-		rt.site(f, es.Pos(), fd.Name.Name, "stack-free")
+		rt.edit(f, es.Pos(), token.NoPos, "mapguardStackFreed("+g+", "+stk+"); ")
+		rt.site(f, es.Pos(), fd.Name.Name, StackFree, "")
 		return true
 	})
 	return n, err
@@ -226,7 +211,7 @@ func firstGParam(fd *ast.FuncDecl) string {
 
 // findGoid finds X.goid = ... as a statement of a block in newproc1 and
 // zeroes X's record after it.
-func (rt *runtimePkg) findGoid(f *srcFile, fd *ast.FuncDecl) (int, error) {
+func (rt *runtimePkg) findGoid(f *srcFile, fd *ast.FuncDecl) int {
 	n := 0
 	ast.Inspect(fd.Body, func(node ast.Node) bool {
 		blk, ok := node.(*ast.BlockStmt)
@@ -247,17 +232,17 @@ func (rt *runtimePkg) findGoid(f *srcFile, fd *ast.FuncDecl) (int, error) {
 				continue
 			}
 			n++
-			f.edits = append(f.edits, edit{off: rt.off(as.End()), text: "; " + x.Name + ".mapguard = mapguardG{}"})
-			rt.site(f, as.Pos(), "newproc1", "g-reset")
+			rt.edit(f, as.End(), token.NoPos, "; "+x.Name+".mapguard = mapguardG{}")
+			rt.site(f, as.Pos(), "newproc1", GReset, "")
 		}
 		return true
 	})
-	return n, nil
+	return n
 }
 
-// findWrapper puts mapguardReflect() first in a reflect wrapper, which must
-// call a map write (mapassign*, mapdelete*, mapclear).
-func (rt *runtimePkg) findWrapper(f *srcFile, fd *ast.FuncDecl) error {
+// findReflectWrapper puts mapguardReflect() first in a reflect wrapper,
+// which must call a map write (mapassign*, mapdelete*, mapclear).
+func (rt *runtimePkg) findReflectWrapper(f *srcFile, fd *ast.FuncDecl) error {
 	writes := false
 	ast.Inspect(fd.Body, func(node ast.Node) bool {
 		if call, ok := node.(*ast.CallExpr); ok {
@@ -270,10 +255,10 @@ func (rt *runtimePkg) findWrapper(f *srcFile, fd *ast.FuncDecl) error {
 		return true
 	})
 	if len(fd.Body.List) == 0 || !writes {
-		return rt.shape(f, fd.Pos(), "func "+fd.Name.Name+"(...) { ... mapassign/mapdelete/mapclear(...) ... }", fd.Name.Name+" does not write a map the way mapguard expects")
+		return rt.shapeError(f, fd.Pos(), "func "+fd.Name.Name+"(...) { ... mapassign/mapdelete/mapclear(...) ... }", fd.Name.Name+" does not write a map the way mapguard expects")
 	}
-	f.edits = append(f.edits, edit{off: rt.off(fd.Body.List[0].Pos()), text: "mapguardReflect(); "})
-	rt.site(f, fd.Body.List[0].Pos(), fd.Name.Name, "reflect-callers")
+	rt.edit(f, fd.Body.List[0].Pos(), token.NoPos, "mapguardReflect(); ")
+	rt.site(f, fd.Body.List[0].Pos(), fd.Name.Name, ReflectCallers, "")
 	return nil
 }
 

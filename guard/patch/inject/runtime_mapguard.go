@@ -16,20 +16,45 @@
 //
 //	write start    guardBegin: if the map is not the one of the latest
 //	               write, that write moves to rec.prev; then the map, the
-//	               maps function's return address and the GC cycle count go
-//	               into g.mapguard.rec, and rec.n++ (odd: in progress);
-//	               returns &rec. In Delete and Clear (which only wrappers
-//	               call) the wrapper's return address, passed down, stands
-//	               for the maps function's: the wrapper's own frame is the
-//	               runtime's, which tracebacks hide anyway
+//	               write's call chain (the maps function's return address
+//	               and three callers, by frame pointers) and the GC cycle
+//	               count go into g.mapguard.rec, and rec.n++ (odd: in
+//	               progress); returns &rec, whose address the maps half
+//	               stamps in the map header's padding (guardLast: who
+//	               began the latest write to this map). In Delete and Clear
+//	               (which only wrappers call) the wrapper's return address
+//	               and stack pointer, passed down, stand for the maps
+//	               function's: the wrapper's own frame is the runtime's,
+//	               which tracebacks hide anyway
 //	write end      rec.n++ (even: done), inlined in the maps code
 //	reflect        the runtime's reflect_map* wrappers first record their
-//	               callers, up to the first frame outside the runtime and
-//	               reflect, in g.mapguard.deep (mapguardReflect)
-//	fatal site     guardFatal freezes every record (mapguardOff), finds the
-//	               goroutines whose latest write, or latest write before one
-//	               to another map, was to this map (one in progress first),
-//	               prints the other side, then the stock fatal error
+//	               callers, past the runtime and reflect, in g.mapguard.deep
+//	               (mapguardReflect)
+//	fatal site     guardFatal, given the map's stamp, freezes every record
+//	               (mapguardOff), finds the goroutines whose latest write,
+//	               or latest write before one to another map, was to this
+//	               map (the stamped one first, else one in progress), prints
+//	               each with its state and site, the other side's chain at
+//	               its write and its stack now, then the stock fatal error
+//
+// # The call chain
+//
+// A write records its site and the three functions above it, so that a
+// report names the code path that wrote even when the writer has long
+// moved on. They are read by frame pointers, which Go keeps on amd64 and
+// arm64, the only GOARCHes the patcher accepts: every Go function that
+// calls another saves its caller's frame pointer at the address its own
+// frame pointer holds, and its return address one word above
+// (cmd/internal/obj/x86/obj6.go, arm64/obj7.go; the runtime's own
+// fpTracebackPCs walks them so). The maps function passes down its
+// caller's stack pointer, sp, and the writing function's frame pointer
+// follows from it without a walk (mapguard_begin). From there each
+// caller costs two loads, a store and a test for the end of the chain: a
+// goroutine's first function was entered with frame pointer 0. The walk
+// reads the frames of the writing function and of its two callers, Go
+// frames on the goroutine's stack even for a write in a callback from C
+// (cgocallbackg and cgocallbackg1 are above it); the frames beyond could
+// be C's, whose frame pointer register holds any value.
 //
 // # Strict mode
 //
@@ -41,6 +66,7 @@
 package runtime
 
 import (
+	"internal/abi"
 	"internal/goarch"
 	"unsafe"
 )
@@ -69,12 +95,19 @@ type mapguardRec struct {
 	prev          mapguardWrite // the latest write before it to another map
 }
 
+// mapguardChain is how many frames a write records: its site and three
+// callers (mapguard_begin reads them one by one).
+const mapguardChain = 4
+
 // mapguardWrite is one recorded write.
 type mapguardWrite struct {
 	n     uintptr // writes begun plus writes ended: odd while one is in progress
 	m     uintptr // the map's address, as an integer so that no map is kept alive
-	pc    uintptr // the write's site: see mapguard_begin
 	cycle uint64  // memstats.numgc (a uint32) at the write: GC cycles whose marking ended
+	// The write's site (see mapguard_begin) and the return addresses of
+	// the three functions above it; 0 ends the chain early, at the
+	// goroutine's entry.
+	pcs [mapguardChain]uintptr
 }
 
 // mapguardStackFreed forgets gp's recorded writes to maps inside stk, the
@@ -99,11 +132,11 @@ func mapguardStackFreed(gp *g, stk stack) {
 	}
 }
 
-// mapguardDeep is how many callers a reflect wrapper records: it stops at
-// the first frame outside the runtime and reflect, which the runtime's
-// reflect paths reach in two (reflect.Value.SetMapIndex or Value.Clear, then
-// the user).
-const mapguardDeep = 4
+// mapguardDeep is how many frames a reflect wrapper records above itself:
+// the frames of reflect (two on the standard library's paths, e.g.
+// reflect.mapassign and reflect.Value.SetMapIndex) and then mapguardChain
+// frames of the user's.
+const mapguardDeep = mapguardChain + 2
 
 // mapguardG is the field g.mapguard.
 type mapguardG struct {
@@ -128,32 +161,57 @@ func mapguardFreeze() {
 	mapguardOff = unsafe.Offsetof(g{}.mapguard) + unsafe.Offsetof(mapguardG{}.spare)
 }
 
-// mapguard_begin records the start of a write to m by this goroutine from
-// pc, the return address of the maps function that writes (for the
-// compiler's calls, the user's call site), or, in GuardDelete and
-// GuardClear, which only wrappers call (the runtime's mapdelete and
-// mapclear, the maps package's runtime_mapdelete_fast*), the wrapper's
-// return address, which the wrapper passes down. It runs just before the
-// write sets Map.writing and returns the record, whose n the write's end
-// increments.
+// mapguard_begin records the start of a write to m by this goroutine. pc
+// is the return address of the maps function that writes (for the
+// compiler's calls, the user's call site) and sp its caller's stack
+// pointer, or, in GuardDelete and GuardClear, which only wrappers call (the
+// runtime's mapdelete and mapclear, the maps package's
+// runtime_mapdelete_fast*), the wrapper's, which the wrapper passes down.
+// It runs just before the write sets Map.writing and returns the record,
+// whose n the write's end increments.
 //
 //go:linkname mapguard_begin internal/runtime/maps.guardBegin
 //go:nosplit
-func mapguard_begin(m unsafe.Pointer, pc uintptr) (r *mapguardRec) {
+func mapguard_begin(m unsafe.Pointer, pc, sp uintptr) (r *mapguardRec) {
 	gp := getg()
 	if mapguardStrict {
 		mapguardStrictNote(m, gp)
 	}
 	// Written so (named result, mm, the copy field by field with m last),
-	// the compiler compares r.m in memory with m in its argument register
-	// and keeps the common path, the same map, at ten instructions.
+	// the compiler compares r.m in memory with m in its argument register.
 	r = (*mapguardRec)(unsafe.Add(unsafe.Pointer(gp), mapguardOff))
 	if mm := uintptr(m); r.m != mm {
-		r.prev.n, r.prev.pc, r.prev.cycle = r.n, r.pc, r.cycle
+		r.prev.n, r.prev.cycle = r.n, r.cycle
+		r.prev.pcs[0], r.prev.pcs[1], r.prev.pcs[2], r.prev.pcs[3] = r.pcs[0], r.pcs[1], r.pcs[2], r.pcs[3]
 		r.prev.m = r.m
 		r.m = mm
 	}
-	r.pc = pc
+	// The chain (see "The call chain" above). A frame holds its caller's
+	// frame pointer, then its return address. f is the writing
+	// function's frame, found from sp: on amd64 the maps function saved
+	// its caller's frame pointer just below its return address, as every
+	// function that makes a call does; on arm64 a function's frame
+	// pointer is its stack pointer less one word, and sp is the caller's
+	// stack pointer. The writing function has a caller, but that caller
+	// may be the goroutine's first function, whose frame holds 0. The
+	// walk is unrolled, and f found here rather than in a function: a
+	// loop costs twelve instructions more per write, the inlined call one.
+	var f *[2]uintptr
+	if GOARCH == "amd64" {
+		f = *(**[2]uintptr)(unsafe.Add(unsafe.Pointer(sp), -2*goarch.PtrSize))
+	} else { // arm64: the patcher refuses any other GOARCH
+		f = (*[2]uintptr)(unsafe.Add(unsafe.Pointer(sp), -goarch.PtrSize))
+	}
+	r.pcs[0] = pc
+	r.pcs[1] = f[1]
+	r.pcs[2], r.pcs[3] = 0, 0
+	if up := f[0]; up != 0 {
+		f = (*[2]uintptr)(unsafe.Pointer(up))
+		r.pcs[2] = f[1]
+		if up := f[0]; up != 0 {
+			r.pcs[3] = (*[2]uintptr)(unsafe.Pointer(up))[1]
+		}
+	}
 	r.cycle = uint64(memstats.numgc)
 	r.n++ // after the fields: a reader that sees n odd sees this write's fields
 	return r
@@ -161,11 +219,11 @@ func mapguard_begin(m unsafe.Pointer, pc uintptr) (r *mapguardRec) {
 
 // mapguardReflect runs first in the runtime's reflect_map* wrappers (the
 // patch inserts the call): it records the wrapper's callers, by frame
-// pointers inside this goroutine's stack, up to and including the first
-// frame outside the runtime and reflect. The record of the write that
-// follows (rec.n one or two past deepN[i]) uses them. It needs no test for
-// frozen records: once rec.n stops moving, it only ever fills the buffer of
-// a write that rec will not hold.
+// pointers inside this goroutine's stack, past the runtime and reflect and
+// then mapguardChain frames more (or to the goroutine's first function).
+// The record of the write that follows (rec.n one or two past deepN[i])
+// uses them. It needs no test for frozen records: once rec.n stops moving,
+// it only ever fills the buffer of a write that rec will not hold.
 //
 //go:noinline
 func mapguardReflect() {
@@ -174,17 +232,17 @@ func mapguardReflect() {
 	began := d.rec.n // even: no write of this goroutine is in progress
 	deep := &d.deep[began/2%2]
 	lo, hi := gp.stack.lo, gp.stack.hi
-	n := 0
+	n, user := 0, 0
 	fp := getfp() // this function's frame; it holds the wrapper's
 	if fp >= lo && fp+goarch.PtrSize <= hi {
 		fp = *(*uintptr)(unsafe.Pointer(fp))
-		for n < mapguardDeep && fp >= lo && fp+2*goarch.PtrSize <= hi {
+		for n < mapguardDeep && user < mapguardChain && fp >= lo && fp+2*goarch.PtrSize <= hi {
 			ret := *(*uintptr)(unsafe.Pointer(fp + goarch.PtrSize))
 			fp = *(*uintptr)(unsafe.Pointer(fp))
 			deep[n] = ret
 			n++
-			if !mapguardInternal(ret) {
-				break
+			if user > 0 || !mapguardInternal(ret) {
+				user++
 			}
 		}
 	}
@@ -222,15 +280,24 @@ func mapguardInternal(pc uintptr) bool {
 	return internal
 }
 
-// mapguardSide is the other side of a race, as the report prints it.
-type mapguardSide struct {
+// mapguardWriter is a goroutine with a write to the map on record, as the
+// report prints it.
+type mapguardWriter struct {
 	goid       uint64
 	gp         *g
 	inProgress bool
-	site       bool                      // pcs holds the write's frames
-	pcs        [1 + mapguardDeep]uintptr // innermost first; 0 ends
-	others     [3]uint64                 // more goroutines whose latest write was to this map
-	nothers    int
+	last       bool                      // its write to the map began last before the race was noticed
+	n          uintptr                   // the write's count (mapguardWrite.n) when the report read it
+	pcs        [1 + mapguardDeep]uintptr // the write's frames, innermost first; 0 ends; none if its site is not on record
+}
+
+// mapguardSide is the other side of a race on map m: w[0], and the other
+// goroutines with a write to m on record.
+type mapguardSide struct {
+	m        uintptr
+	w        [4]mapguardWriter
+	nw       int // goroutines found: past len(w), they are counted only
+	moreLive int // of those counted only, how many were in progress
 }
 
 // mapguardLoad copies a record. It is a call so that the two loads in
@@ -251,26 +318,20 @@ func mapguardSnapshot(gp *g) (r mapguardRec, ok bool) {
 	return r, false
 }
 
-// mapguardFrames returns the frames of gp's write w: its site and, for a
-// write through a reflect wrapper, the wrapper's callers,
-// recorded just before the write began (in buffer began/2%2, marked with
-// began).
-func mapguardFrames(gp *g, w *mapguardWrite) (pcs [1 + mapguardDeep]uintptr) {
-	pcs[0] = w.pc
-	n := 1
+// mapguardWriterOf describes gp's write w: its chain and, for a write
+// through a reflect wrapper, the wrapper's callers in place of all but its
+// site, which is in the wrapper (recorded just before the write began, in
+// buffer began/2%2, marked with began).
+func mapguardWriterOf(gp *g, w *mapguardWrite) mapguardWriter {
+	o := mapguardWriter{goid: gp.goid, gp: gp, inProgress: w.n&1 != 0, n: w.n}
+	copy(o.pcs[:], w.pcs[:])
 	began := w.n - 1 - (w.n+1)&1
 	i := began / 2 % 2
 	deepN, deep := gp.mapguard.deepN[i], gp.mapguard.deep[i]
-	if deepN == began && mapguardInternal(w.pc) {
-		for _, pc := range deep {
-			if pc == 0 {
-				break
-			}
-			pcs[n] = pc
-			n++
-		}
+	if deepN == began && mapguardInternal(w.pcs[0]) {
+		copy(o.pcs[1:], deep[:])
 	}
-	return pcs
+	return o
 }
 
 // mapguardOf returns gp's write to map m in record r: the latest write if
@@ -287,11 +348,27 @@ func mapguardOf(r *mapguardRec, m unsafe.Pointer, cycle uint32) *mapguardWrite {
 	return nil
 }
 
-// mapguardFind returns the other side: a goroutine other than me whose
-// latest write, or latest write before one to another map, was to this map;
-// one whose write is in progress first.
-func mapguardFind(m unsafe.Pointer, me *g) mapguardSide {
-	var s mapguardSide
+// mapguardFind returns the other side: the goroutines other than me whose
+// latest write, or latest write before one to another map, was to this
+// map. First comes the one whose write to the map began last before the
+// race was noticed, if known: last is the map's stamp of it, the low 32
+// bits of the address of its g's record (guardWriteBegin in the maps
+// half), which the noticing goroutine read at the fatal site. That write
+// was in progress then: a write sets Map.writing after the stamp. Else one
+// whose write is in progress, else the first found.
+func mapguardFind(m unsafe.Pointer, last uint32, me *g) mapguardSide {
+	s := mapguardSide{m: uintptr(m)}
+	var lastG *g // the g whose record matches the stamp, if exactly one does
+	matches := 0
+	forEachGRace(func(gp *g) {
+		if uint32(uintptr(unsafe.Pointer(&gp.mapguard.rec))) == last {
+			lastG = gp
+			matches++
+		}
+	})
+	if matches != 1 || lastG == me {
+		lastG = nil
+	}
 	cycle := memstats.numgc
 	forEachGRace(func(gp *g) {
 		if gp == me {
@@ -305,29 +382,39 @@ func mapguardFind(m unsafe.Pointer, me *g) mapguardSide {
 		if w == nil {
 			return
 		}
-		inProgress := w.n&1 != 0
-		if s.gp != nil && (s.inProgress || !inProgress) {
-			if s.nothers < len(s.others) {
-				s.others[s.nothers] = gp.goid
-				s.nothers++
-			}
-			return
+		o := mapguardWriterOf(gp, w)
+		o.last = gp == lastG
+		if s.nw > 0 && mapguardRank(&o) > mapguardRank(&s.w[0]) {
+			o, s.w[0] = s.w[0], o
 		}
-		if s.gp != nil && s.nothers < len(s.others) {
-			s.others[s.nothers] = s.goid
-			s.nothers++
+		if s.nw < len(s.w) {
+			s.w[s.nw] = o
+		} else if o.inProgress {
+			s.moreLive++
 		}
-		s.goid, s.gp, s.inProgress, s.site, s.pcs = gp.goid, gp, inProgress, true, mapguardFrames(gp, w)
+		s.nw++
 	})
 	return s
 }
 
-// mapguard_fatal replaces fatal(msg) at every "concurrent map ..." site.
+// mapguardRank orders the candidates for the other side.
+func mapguardRank(w *mapguardWriter) int {
+	switch {
+	case w.last:
+		return 2
+	case w.inProgress:
+		return 1
+	}
+	return 0
+}
+
+// mapguard_fatal replaces fatal(msg) at every "concurrent map ..." site;
+// last is the map's stamp of its latest writer (see mapguardFind).
 //
 //go:linkname mapguard_fatal internal/runtime/maps.guardFatal
-func mapguard_fatal(m unsafe.Pointer, msg string) {
+func mapguard_fatal(m unsafe.Pointer, last uint32, msg string) {
 	mapguardFreeze()
-	s := mapguardFind(m, getg())
+	s := mapguardFind(m, last, getg())
 	mapguardReport(msg, &s, false)
 	fatal(msg)
 }
@@ -440,12 +527,14 @@ func mapguard_iterNext(m unsafe.Pointer) {
 		if w != nil {
 			mapguardFreeze()
 			const msg = "concurrent map iteration and map write"
-			other := mapguardSide{goid: w.goid, gp: w.gp.ptr()}
+			other := mapguardSide{m: uintptr(m), nw: 1}
+			o := &other.w[0]
+			o.goid, o.gp = w.goid, w.gp.ptr()
 			// The site is in the writer's own record, if it still
 			// holds this write.
-			if r, ok := mapguardSnapshot(other.gp); ok && other.gp.goid == w.goid {
+			if r, ok := mapguardSnapshot(o.gp); ok && o.gp.goid == w.goid {
 				if ow := mapguardOf(&r, m, memstats.numgc); ow != nil {
-					other.inProgress, other.site, other.pcs = ow.n&1 != 0, true, mapguardFrames(other.gp, ow)
+					*o = mapguardWriterOf(o.gp, ow)
 				}
 			}
 			mapguardReport(msg, &other, true)
@@ -463,7 +552,7 @@ func mapguardReport(msg string, s *mapguardSide, strict bool) {
 	gp := getg()
 	level, _, _ := gotraceback()
 	mp := gp.m
-	canStop := s.gp != nil && level > 0 && gp == mp.curg && mp.locks == 0 &&
+	canStop := s.nw > 0 && level > 0 && gp == mp.curg && mp.locks == 0 &&
 		mp.mallocing == 0 && mp.preemptoff == "" && mp.p != 0 &&
 		panicking.Load() == 0 && debug.asyncpreemptoff == 0
 	if canStop {
@@ -472,48 +561,79 @@ func mapguardReport(msg string, s *mapguardSide, strict bool) {
 
 	printlock()
 	print("mapguard: ", msg)
-	if s.gp == nil {
+	if s.nw == 0 {
 		print(": no write to this map by another goroutine is on record ",
 			"(the writer has written two other maps since, or a garbage collection has finished since its write)\n\n")
 		printunlock()
 		return
 	}
+	w := &s.w[0]
 	switch {
 	case strict:
-		print(": goroutine ", s.goid, " wrote this map between two steps of this goroutine's range (mapguard strict mode)\n")
-	case s.inProgress:
-		print(": the other side is goroutine ", s.goid, ", whose write to this map was in progress\n")
+		print(": goroutine ", w.goid, " wrote this map between two steps of this goroutine's range (mapguard strict mode)\n")
+	case w.inProgress:
+		print(": the other side is goroutine ", w.goid, ", whose write to this map was in progress\n")
+	case w.last:
+		print(": the other side is goroutine ", w.goid, ", whose write to this map began last before the race was noticed and has finished since\n")
 	default:
-		print(": the other side is goroutine ", s.goid, ", whose write to this map was finished\n")
+		print(": the other side is goroutine ", w.goid, ", whose write to this map was finished\n")
 	}
-	if !s.site {
-		print("mapguard: goroutine ", s.goid, "'s write site is no longer on record (it has written another map since)\n")
+	if w.pcs[0] == 0 {
+		print("mapguard: goroutine ", w.goid, "'s write site is no longer on record (it has written another map since)\n")
 	} else {
-		name, file, line := mapguardSite(s)
-		print("mapguard: goroutine ", s.goid, " wrote at ", name, " (", file, ":", line, ")\n")
+		print("mapguard: goroutine ", w.goid, " wrote at ")
+		mapguardPrintSite(w)
+		print("\n")
 	}
-	for i := range s.nothers {
-		print("mapguard: goroutine ", s.others[i], " also has a write to this map on record\n")
+	// The others, whose writes are in progress too (racing as well) or
+	// finished (before this one began, or while it was in progress: then
+	// they raced too, unnoticed).
+	for i := 1; i < min(s.nw, len(s.w)); i++ {
+		o := &s.w[i]
+		state := "finished"
+		if o.inProgress {
+			state = "in progress"
+		}
+		print("mapguard: goroutine ", o.goid, " also has a write to this map on record, ", state, ", at ")
+		mapguardPrintSite(o)
+		print("\n")
+	}
+	if s.nw > len(s.w) {
+		print("mapguard: ", s.nw-len(s.w), " more goroutines have a write to this map on record, ", s.moreLive, " of them in progress\n")
 	}
 
-	if s.site {
-		print("\nmapguard: goroutine ", s.goid, " at that write:\n")
-		mapguardPrintFrames(s, level)
+	if w.pcs[0] != 0 {
+		print("\nmapguard: goroutine ", w.goid, " at that write:\n")
+		mapguardPrintFrames(w, level)
 	}
 
-	ogp := s.gp
+	ogp := w.gp
 	switch {
 	case level == 0:
 	case !canStop:
-		print("\nmapguard: goroutine ", s.goid, " now: not shown (the world could not be stopped here)\n")
+		print("\nmapguard: goroutine ", w.goid, " now: not shown (the world could not be stopped here)\n")
 	default:
-		print("\nmapguard: goroutine ", s.goid, " now:\n")
 		systemstack(func() {
 			status := readgstatus(ogp) &^ _Gscan
-			if ogp.goid != s.goid || status == _Gdead {
-				print("goroutine ", s.goid, " has exited\n")
+			if ogp.goid != w.goid || status == _Gdead {
+				print("\nmapguard: goroutine ", w.goid, " now: it has exited\n")
 				return
 			}
+			// The records are frozen: the end of the write that was in
+			// progress then still changes rec.n, and later writes go to
+			// spare (or, begun as the freeze happened, to rec).
+			rec, spare := &ogp.mapguard.rec, &ogp.mapguard.spare
+			print("\nmapguard: goroutine ", w.goid, " now")
+			switch {
+			case w.pcs[0] == 0:
+			case w.inProgress && rec.n == w.n:
+				print(", still in that write")
+			case spare.n&1 != 0 && spare.m == s.m, rec.n&1 != 0 && rec.m == s.m:
+				print(", in a later write to this map")
+			default:
+				print(", no longer at that write")
+			}
+			print(":\n")
 			goroutineheader(ogp)
 			if status == _Grunning && ogp.m != getg().m && ogp.syscallsp == 0 {
 				print("\tgoroutine running on other thread; stack unavailable\n")
@@ -536,11 +656,10 @@ func mapguardHasPrefix(s, prefix string) bool {
 	return len(s) >= len(prefix) && s[:len(prefix)] == prefix
 }
 
-// mapguardSite returns the write's site: the first recorded frame that is
-// neither the runtime's nor reflect's.
-func mapguardSite(s *mapguardSide) (name, file string, line int) {
-	name, file = "?", "?"
-	for _, retPC := range s.pcs {
+// mapguardPrintSite prints the write's site: the first recorded frame that
+// is neither the runtime's nor reflect's, as "name (file:line)".
+func mapguardPrintSite(w *mapguardWriter) {
+	for _, retPC := range w.pcs {
 		if retPC == 0 {
 			break
 		}
@@ -554,35 +673,44 @@ func mapguardSite(s *mapguardSide) (name, file string, line int) {
 			if mapguardHidden(n, 0) || mapguardHasPrefix(n, "reflect.") {
 				continue
 			}
-			file, line = u.fileLine(uf)
-			return n, file, line
+			file, line := u.fileLine(uf)
+			print(n, " (", file, ":", line, ")")
+			return
 		}
 	}
-	return name, file, 0
+	print("? (?:0)")
 }
 
-// mapguardPrintFrames prints the recorded frames like a traceback.
-func mapguardPrintFrames(s *mapguardSide, level int32) {
-	for _, retPC := range s.pcs {
+// mapguardPrintFrames prints the recorded frames like a traceback, and says
+// so unless they reach the goroutine's first function (whose caller is
+// runtime.goexit).
+func mapguardPrintFrames(w *mapguardWriter, level int32) {
+	last := ""
+	for _, retPC := range w.pcs {
 		if retPC == 0 {
-			return
+			break
 		}
 		f := findfunc(retPC - 1)
 		if !f.valid() {
 			print("?()\n\t?:0 pc=", hex(retPC), "\n")
+			last = "?"
 			continue
 		}
 		u, uf := newInlineUnwinder(f, retPC-1)
 		for ; uf.valid(); uf = u.next(uf) {
-			n := funcNameForPrint(u.srcFunc(uf).name())
-			if mapguardHidden(n, level) {
+			sf := u.srcFunc(uf)
+			n := funcNameForPrint(sf.name())
+			last = n
+			// Wrappers the compiler generated (a method value's -fm,
+			// ...) are hidden too, as in tracebacks.
+			if mapguardHidden(n, level) || level < 2 && sf.funcID == abi.FuncIDWrapper {
 				continue
 			}
 			file, line := u.fileLine(uf)
 			print(n, "(...)\n\t", file, ":", line, "\n")
 		}
 	}
-	if s.pcs[len(s.pcs)-1] != 0 {
+	if last != "runtime.goexit" {
 		print("...recorded frames end here\n")
 	}
 }

@@ -81,6 +81,35 @@ func reflectWriter(m map[int]int) {
 	}
 }
 
+// chainWriter writes from four calls down: the report's chain at the write
+// must name chain4, chain3, chain2 and chain1, in that order, at these
+// lines. (noinline keeps each call a frame of its own.)
+func chainWriter(m map[int]int) {
+	chain1(m)
+}
+
+//go:noinline
+func chain1(m map[int]int) {
+	chain2(m) // site: chain1
+}
+
+//go:noinline
+func chain2(m map[int]int) {
+	chain3(m) // site: chain2
+}
+
+//go:noinline
+func chain3(m map[int]int) {
+	chain4(m) // site: chain3
+}
+
+//go:noinline
+func chain4(m map[int]int) {
+	for i := 0; ; i++ {
+		m[i%64] = i // site: chain4
+	}
+}
+
 func reader(m map[int]int) {
 	for i := 0; ; i++ {
 		sink += m[i%64]
@@ -111,7 +140,7 @@ func filled(n int) map[int]int {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: racer writes|writes-string|readwrite|two-maps|iterate|iterate-grown|delete|clear|reflect|clone|parked|strict-gap|strict-sync")
+		fmt.Fprintln(os.Stderr, "usage: racer writes|writes-string|readwrite|two-maps|iterate|iterate-grown|delete|clear|reflect|clone|chain|parked|strict-gap|strict-sync")
 		os.Exit(2)
 	}
 	m := filled(64)
@@ -150,6 +179,9 @@ func main() {
 	case "clone":
 		go writeA(m)
 		cloner(m)
+	case "chain":
+		go chainWriter(m)
+		reader(m)
 	case "parked":
 		parked(m)
 	case "strict-gap":

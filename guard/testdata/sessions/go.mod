@@ -1,0 +1,3 @@
+module sessions
+
+go 1.26
