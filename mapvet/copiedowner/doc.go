@@ -21,8 +21,10 @@
 //
 //	the new Deduper shares d.seen with d, but not d.mtx, which guards it: the two lock different mutexes around one map (fatal error: concurrent map writes)
 //
-// (prometheus/prometheus#15559). Share a pointer to the mutex too, or to a
-// struct that holds both.
+// (prometheus/prometheus#15559), at the element that shares the map (or
+// the assignment into the new value), with the new value's literal as a
+// related position. Share a pointer to the mutex too, or to a struct that
+// holds both.
 //
 // A method with a value receiver that locks the receiver's mutex: the
 // receiver is a copy, so is its mutex, while its map is the caller's.

@@ -42,9 +42,14 @@
 // generated `Register...Server`) are goroutines that run alongside each
 // other and themselves. A `ServeHTTP` method, and the methods of a type
 // embedding a generated `Unimplemented...Server`, run alongside themselves
-// wherever they are registered: a map they share across runs (the
-// receiver's, a package's, one a handler closure captured) that one run
-// writes with no lock the others hold is reported.
+// wherever they are registered, and so does a function literal with a
+// handler's signature (the handler a middleware returns): a map they share
+// across runs (the receiver's, a package's, one a handler closure captured
+// and uses itself; only a package's in a test file's literal) that one run
+// writes with no lock the others hold is reported. A package-level default
+// map that a helper returns on some paths (`return emptyLabels`, a new map
+// on the others) is that package map in the handler that writes the result
+// (prometheus/client_golang#1274).
 //
 // A type that holds a mutex says it is used from several goroutines: its
 // exported methods (pointer receivers) run alongside each other and
