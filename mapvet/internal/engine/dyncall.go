@@ -235,7 +235,7 @@ func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
 		}
 		return nil
 	}
-	out := a.e.implementations(c)
+	out := a.e.implementations(c, a.e.InTestFile(a.fn))
 	if len(out) > maxInvokeTargets {
 		return nil
 	}
@@ -243,8 +243,11 @@ func (a *funcAnalysis) invokeTargets(c *ssa.CallCommon) []*ssa.Function {
 }
 
 // implementations returns the methods of the package's types that an
-// interface method call may run, in source order.
-func (e *Engine) implementations(c *ssa.CallCommon) []*ssa.Function {
+// interface method call may run, in source order. Types declared in test
+// files (fakes, test doubles) count only for calls in test files: what is
+// said of the package's own code must not depend on whether its tests were
+// loaded.
+func (e *Engine) implementations(c *ssa.CallCommon, fromTest bool) []*ssa.Function {
 	if !c.IsInvoke() || e.pkg == nil {
 		return nil
 	}
@@ -255,7 +258,7 @@ func (e *Engine) implementations(c *ssa.CallCommon) []*ssa.Function {
 	var out []*ssa.Function
 	for _, mem := range e.pkg.Members {
 		t, ok := mem.(*ssa.Type)
-		if !ok {
+		if !ok || !fromTest && e.inTestFile(t.Pos()) {
 			continue
 		}
 		for _, typ := range []types.Type{t.Type(), types.NewPointer(t.Type())} {

@@ -224,8 +224,10 @@ func New(fset *token.FileSet, pkg *ssa.Package, funcs []*ssa.Function, imported 
 }
 
 // InTestFile reports whether fn is declared in a _test.go file.
-func (e *Engine) InTestFile(fn *ssa.Function) bool {
-	return strings.HasSuffix(e.fset.Position(fn.Pos()).Filename, "_test.go")
+func (e *Engine) InTestFile(fn *ssa.Function) bool { return e.inTestFile(fn.Pos()) }
+
+func (e *Engine) inTestFile(pos token.Pos) bool {
+	return strings.HasSuffix(e.fset.Position(pos).Filename, "_test.go")
 }
 
 // Funcs returns the package's source functions, function literals included,

@@ -208,7 +208,7 @@ func (e *Engine) calledHere() map[*ssa.Function]bool {
 				}
 				// A method the package calls through an interface has
 				// those calls for callers, resolved or not.
-				for _, m := range e.implementations(c.Common()) {
+				for _, m := range e.implementations(c.Common(), e.InTestFile(fn)) {
 					called[m] = true
 				}
 			}
