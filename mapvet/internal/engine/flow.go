@@ -134,14 +134,14 @@ func (a *funcAnalysis) nilCheck(iff *ssa.If, i int) (ref.Ref, bool) {
 // transfer applies instr to st. With rec set (the final pass) it also
 // records accesses, goroutine overlaps, exits and the summary.
 func (a *funcAnalysis) transfer(st *state, instr ssa.Instruction, rec bool) {
-	switch instr.(type) {
+	switch x := instr.(type) {
 	case *ssa.Defer:
-		a.registerDefer(st, a.deferAt[instr])
+		a.registerDefer(st, a.deferAt[x])
 		return
 	case *ssa.Return:
 		if rec {
 			a.exit.join(st)
-			a.noteReturn(st, instr.(*ssa.Return))
+			a.noteReturn(st, x)
 		}
 		return
 	}
