@@ -76,11 +76,19 @@ func newShardTable[K comparable, V any](c config) *shardTable[K, V] {
 
 // table returns the shard table, making it for a zero Sharded.
 func (m *Sharded[K, V]) table(method string) *shardTable[K, V] {
+	if m != nil {
+		if t := m.tab.Load(); t != nil {
+			return t
+		}
+	}
+	return m.makeTable(method)
+}
+
+// makeTable is table's slow path, apart so that table stays short: a nil
+// receiver panics, a zero Sharded gets its table.
+func (m *Sharded[K, V]) makeTable(method string) *shardTable[K, V] {
 	if m == nil {
 		nilReceiver("Sharded", method)
-	}
-	if t := m.tab.Load(); t != nil {
-		return t
 	}
 	m.init.Lock()
 	defer m.init.Unlock()
@@ -92,13 +100,25 @@ func (m *Sharded[K, V]) table(method string) *shardTable[K, V] {
 	return t
 }
 
-func (t *shardTable[K, V]) shard(key K) *shard[K, V] {
+// shard returns key's shard, making the table of a zero Sharded. It does
+// table's work itself rather than call it: neither would inline (a call
+// through a generic method's dictionary is over the inliner's budget), and
+// one call per operation instead of two took a Load from 16.8 to 15.1 ns
+// (1e3 int keys, idle machine).
+func (m *Sharded[K, V]) shard(method string, key K) *shard[K, V] {
+	var t *shardTable[K, V]
+	if m != nil {
+		t = m.tab.Load()
+	}
+	if t == nil {
+		t = m.makeTable(method)
+	}
 	return &t.shards[maphash.Comparable(t.seed, key)&t.mask]
 }
 
 // Load returns the value stored for key, and whether it was present.
 func (m *Sharded[K, V]) Load(key K) (value V, ok bool) {
-	s := m.table("Load").shard(key)
+	s := m.shard("Load", key)
 	s.mu.RLock()
 	value, ok = s.m[key]
 	s.mu.RUnlock()
@@ -107,7 +127,7 @@ func (m *Sharded[K, V]) Load(key K) (value V, ok bool) {
 
 // Store sets the value for key.
 func (m *Sharded[K, V]) Store(key K, value V) {
-	s := m.table("Store").shard(key)
+	s := m.shard("Store", key)
 	s.mu.Lock()
 	s.m[key] = value
 	s.mu.Unlock()
@@ -116,7 +136,7 @@ func (m *Sharded[K, V]) Store(key K, value V) {
 // LoadOrStore returns the existing value for key if present (loaded true);
 // otherwise it stores value and returns it (loaded false).
 func (m *Sharded[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
-	s := m.table("LoadOrStore").shard(key)
+	s := m.shard("LoadOrStore", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return loadOrStore(s.m, key, value)
@@ -124,7 +144,7 @@ func (m *Sharded[K, V]) LoadOrStore(key K, value V) (actual V, loaded bool) {
 
 // LoadAndDelete deletes key, returning its previous value if any.
 func (m *Sharded[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
-	s := m.table("LoadAndDelete").shard(key)
+	s := m.shard("LoadAndDelete", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return loadAndDelete(s.m, key)
@@ -132,7 +152,7 @@ func (m *Sharded[K, V]) LoadAndDelete(key K) (value V, loaded bool) {
 
 // Delete deletes key.
 func (m *Sharded[K, V]) Delete(key K) {
-	s := m.table("Delete").shard(key)
+	s := m.shard("Delete", key)
 	s.mu.Lock()
 	delete(s.m, key)
 	s.mu.Unlock()
@@ -140,7 +160,7 @@ func (m *Sharded[K, V]) Delete(key K) {
 
 // Swap stores value for key and returns the previous value, if any.
 func (m *Sharded[K, V]) Swap(key K, value V) (previous V, loaded bool) {
-	s := m.table("Swap").shard(key)
+	s := m.shard("Swap", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return swap(s.m, key, value)
@@ -149,7 +169,7 @@ func (m *Sharded[K, V]) Swap(key K, value V) (previous V, loaded bool) {
 // CompareAndSwap stores new for key if its value is old (compared with ==).
 func (m *Sharded[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 	mustCompare("CompareAndSwap", old)
-	s := m.table("CompareAndSwap").shard(key)
+	s := m.shard("CompareAndSwap", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return compareAndSwap(s.m, key, old, new)
@@ -158,7 +178,7 @@ func (m *Sharded[K, V]) CompareAndSwap(key K, old, new V) (swapped bool) {
 // CompareAndDelete deletes key if its value is old (compared with ==).
 func (m *Sharded[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 	mustCompare("CompareAndDelete", old)
-	s := m.table("CompareAndDelete").shard(key)
+	s := m.shard("CompareAndDelete", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return compareAndDelete(s.m, key, old)
@@ -169,7 +189,7 @@ func (m *Sharded[K, V]) CompareAndDelete(key K, old V) (deleted bool) {
 // DeleteOp deletes the key, CancelOp changes nothing. It returns the key's
 // value afterwards and whether it is present. f must not call the map.
 func (m *Sharded[K, V]) Compute(key K, f func(old V, loaded bool) (V, ComputeOp)) (actual V, ok bool) {
-	s := m.table("Compute").shard(key)
+	s := m.shard("Compute", key)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return compute(s.m, key, f)
