@@ -18,21 +18,27 @@ const defaultShards = 64
 const maxShards = 1 << 16
 
 // Sharded is a fixed number of shards, each a builtin map behind its own
-// sync.RWMutex; a key's shard is chosen by a seeded hash
+// sync.Mutex; a key's shard is chosen by a seeded hash
 // (hash/maphash.Comparable), so keys that collide on one map do not collide
 // on another.
 //
-// Costs: each operation hashes the key (4-13 ns for ints and short
-// strings) and then costs what it costs on a Locked map, but only goroutines
-// that meet on one shard contend, and the lock's cache line is shared only
-// with them. Load and Store of an existing key do not allocate. Len takes
-// every shard's read lock in turn: O(shards).
+// Costs: each operation hashes the key (3-13 ns for ints and short
+// strings), takes its shard's lock and then costs what it costs on a
+// builtin map, but only goroutines that meet on one shard contend, and the
+// lock's cache line is shared only with them. Load and Store of an existing
+// key do not allocate. Len takes every shard's lock in turn: O(shards).
 //
-// Iteration: Range and All take every shard's read lock (in index order),
-// copy the entries, release the locks and then call the loop body with no
-// lock held: they see a consistent snapshot of the whole map, each key once,
-// and the body may call any method of the map. The copy costs O(n) time and
-// memory, and writers wait for it.
+// The lock is a Mutex, not an RWMutex, for Load too: two Loads wait for
+// each other only when they meet on one shard, which sharding makes rare,
+// while an RWMutex's write lock and unlock cost four atomic operations to
+// a Mutex's two. At 50% reads with two goroutines that took Sharded from
+// slower than Locked to faster (docs/cmap-bench.md).
+//
+// Iteration: Range and All take every shard's lock (in index order), copy
+// the entries, release the locks and then call the loop body with no lock
+// held: they see a consistent snapshot of the whole map, each key once,
+// and the body may call any method of the map. The copy costs O(n) time
+// and memory, and writers wait for it.
 //
 // The zero Sharded is an empty map with defaultShards shards, ready to use.
 type Sharded[K comparable, V any] struct {
@@ -49,9 +55,9 @@ type shardTable[K comparable, V any] struct {
 // shard is padded to a 64-byte cache line so that two shards' locks never
 // share one (false sharing would bring back the contention sharding removes).
 type shard[K comparable, V any] struct {
-	mu sync.RWMutex // 24 bytes
-	m  map[K]V      // 8 bytes
-	_  [32]byte
+	mu sync.Mutex // 8 bytes
+	m  map[K]V    // 8 bytes
+	_  [48]byte
 }
 
 // NewSharded returns an empty Sharded map. WithShards sets the number of
@@ -119,9 +125,9 @@ func (m *Sharded[K, V]) shard(method string, key K) *shard[K, V] {
 // Load returns the value stored for key, and whether it was present.
 func (m *Sharded[K, V]) Load(key K) (value V, ok bool) {
 	s := m.shard("Load", key)
-	s.mu.RLock()
+	s.mu.Lock()
 	value, ok = s.m[key]
-	s.mu.RUnlock()
+	s.mu.Unlock()
 	return value, ok
 }
 
@@ -203,9 +209,9 @@ func (m *Sharded[K, V]) Len() int {
 	n := 0
 	for i := range t.shards {
 		s := &t.shards[i]
-		s.mu.RLock()
+		s.mu.Lock()
 		n += len(s.m)
-		s.mu.RUnlock()
+		s.mu.Unlock()
 	}
 	return n
 }
@@ -242,7 +248,7 @@ func (m *Sharded[K, V]) All() iter.Seq2[K, V] {
 
 func (t *shardTable[K, V]) copy() []entry[K, V] {
 	for i := range t.shards {
-		t.shards[i].mu.RLock()
+		t.shards[i].mu.Lock()
 	}
 	n := 0
 	for i := range t.shards {
@@ -251,7 +257,7 @@ func (t *shardTable[K, V]) copy() []entry[K, V] {
 	es := make([]entry[K, V], 0, n)
 	for i := range t.shards {
 		es = appendEntries(es, t.shards[i].m)
-		t.shards[i].mu.RUnlock()
+		t.shards[i].mu.Unlock()
 	}
 	return es
 }

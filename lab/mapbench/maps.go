@@ -40,7 +40,7 @@ var Contestants = []Contestant{
 	{"Snapshot", "cmap.Snapshot; Range iterates an O(1) snapshot; Snap is Snapshot()",
 		func() Map[int] { return snapshotMap[int]{cmap.NewSnapshot[int, int]()} },
 		func() Map[string] { return snapshotMap[string]{cmap.NewSnapshot[string, int]()} }},
-	{"Sharded", "cmap.Sharded, 64 shards; Range copies under all read locks; Snap collects Range into a map",
+	{"Sharded", "cmap.Sharded, 64 shards; Range copies under all shard locks; Snap collects Range into a map",
 		func() Map[int] { return copyingMap[int]{cmap.NewSharded[int, int]()} },
 		func() Map[string] { return copyingMap[string]{cmap.NewSharded[string, int]()} }},
 	{"Locked", "cmap.Locked; Range copies under the read lock; Snap collects Range into a map",
