@@ -6,12 +6,12 @@
 //
 //	            Load          Store (existing key)  Range / All              Snapshot()
 //	Locked      RLock + map   Lock + map, 0 allocs  O(n) copy, consistent    -
-//	Sharded     RLock + map   Lock + map, 0 allocs  O(n) copy, consistent    -
+//	Sharded     Lock + map    Lock + map, 0 allocs  O(n) copy, consistent    -
 //	Snapshot    lock-free     lock-free, 1 alloc    O(1) snapshot, then walk O(1), read-only view
 //
 // Every Range and All of every map here iterates a consistent, point-in-time
 // view: the keys and values the map held at one instant during the call, each
-// key once. Locked and Sharded pay for that with an O(n) copy under their read
+// key once. Locked and Sharded pay for that with an O(n) copy under their
 // locks (writers wait for the copy, never for the loop body); Snapshot pays
 // nothing up front, because its structure is persistent (see snapshot.go).
 // The loop body may call any method of the map: it sees the view, not the
@@ -19,9 +19,9 @@
 //
 // Which map to use is measured in docs/cmap-bench.md; in short: Snapshot when
 // you iterate or take snapshots while others write, and for read-mostly
-// maps; Locked (or a plain map with a sync.Mutex) for write-heavy maps and
-// when one goroutine does nearly all the work; Sharded when many goroutines
-// write at once on many cores.
+// maps; Sharded for write-heavy maps that several goroutines write at once;
+// Locked (or a plain map with a sync.Mutex) when one goroutine does nearly
+// all the work.
 //
 // # Common rules
 //
