@@ -130,14 +130,13 @@ func (p *program) localFile(f crashlog.Frame) string {
 		return l
 	}
 	best, bestLen := "", -1
-	top := topName(f.Pkg, f.Func)
 	for _, cand := range p.byBase[path.Base(f.File)] {
 		ff := p.files[cand]
 		pkg := ff.pkg.pkg.Pkg
 		if f.Pkg != pkg.Path() && !(f.Pkg == "main" && pkg.Name() == "main") {
 			continue
 		}
-		if !ff.declares(top) {
+		if !ff.declares(f.Pkg, f.Func) {
 			continue // another program's file of the same name
 		}
 		if n := commonSuffix(cand, f.File); n > bestLen {
@@ -152,6 +151,17 @@ func (p *program) localFile(f crashlog.Frame) string {
 // without its package, type arguments or literal suffixes:
 // "pkg.(*Cache[...]).refresh.func1" is "(*Cache).refresh".
 func topName(pkg, name string) string {
+	parts := nameParts(pkg, name)
+	if len(parts) > 1 && (strings.HasPrefix(parts[0], "(") || !isLiteralPart(parts[1])) {
+		return parts[0] + "." + parts[1] // a method
+	}
+	return parts[0]
+}
+
+// nameParts splits a runtime function name, without its package and type
+// arguments, at its dots: "pkg.(*Cache[...]).refresh.func1" is
+// ["(*Cache)", "refresh", "func1"].
+func nameParts(pkg, name string) []string {
 	if strings.HasPrefix(name, pkg+".") {
 		name = name[len(pkg)+1:]
 	} else {
@@ -162,12 +172,27 @@ func topName(pkg, name string) string {
 			name = name[i+1:]
 		}
 	}
-	name = strings.ReplaceAll(name, "[...]", "")
-	parts := strings.Split(name, ".")
-	if len(parts) > 1 && (strings.HasPrefix(parts[0], "(") || !isLiteralPart(parts[1])) {
-		return parts[0] + "." + parts[1] // a method
+	return strings.Split(strings.ReplaceAll(name, "[...]", ""), ".")
+}
+
+// namesDecl reports whether a runtime function name belongs to the declared
+// function decl (as declName renders it). The function itself or a literal
+// in it is named after decl ("(*Cache).refresh", "(*Cache).refresh.func1"),
+// but a literal of a function inlined into another is named after both,
+// caller first: touch's literal inlined into main is
+// "main.(*Sessions).touch.func1". So decl must end the name once its
+// literal parts are dropped, and not as the method name of a receiver.
+func namesDecl(pkg, name, decl string) bool {
+	parts := nameParts(pkg, name)
+	for len(parts) > 1 && isLiteralPart(parts[len(parts)-1]) {
+		parts = parts[:len(parts)-1]
 	}
-	return parts[0]
+	chain := strings.Join(parts, ".")
+	if chain == decl {
+		return true
+	}
+	rest, ok := strings.CutSuffix(chain, "."+decl)
+	return ok && !strings.HasSuffix(rest, ")")
 }
 
 // isLiteralPart reports whether a part of a runtime function name names a
@@ -177,15 +202,16 @@ func isLiteralPart(s string) bool {
 		strings.HasPrefix(s, "gowrap") || strings.HasPrefix(s, "deferwrap")
 }
 
-// declares reports whether the file declares the function named top (as
-// topName renders it).
-func (ff *fileFuncs) declares(top string) bool {
+// declares reports whether the file declares the function the runtime
+// function name belongs to.
+func (ff *fileFuncs) declares(pkg, name string) bool {
 	for _, fn := range ff.funcs {
-		if fn.Parent() == nil && topName("p", "p."+declName(fn)) == top {
+		if fn.Parent() == nil && namesDecl(pkg, name, declName(fn)) {
 			return true
 		}
 	}
-	return top == "init" || strings.HasPrefix(top, "init") // init functions are numbered by the runtime
+	top := topName(pkg, name)
+	return strings.HasPrefix(top, "init") // init functions are numbered by the runtime
 }
 
 // declName renders a declared function as the runtime does, without its

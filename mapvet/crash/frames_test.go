@@ -35,3 +35,26 @@ func TestTopName(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesDecl(t *testing.T) {
+	for _, tc := range []struct {
+		pkg, name, decl string
+		want            bool
+	}{
+		{"main", "main.reader", "reader", true},
+		{"main", "main.(*Cache).refresh.func1", "(*Cache).refresh", true},
+		{"main", "main.main.func1.2", "main", true},
+		{"example.com/app/cache", "example.com/app/cache.(*Cache[...]).Get", "(*Cache).Get", true},
+		{"example.com/app/cache", "example.com/app/cache.Cache.Get", "Cache.Get", true},
+		// literals of functions inlined into their callers
+		{"main", "main.main.(*Sessions).touch.func1", "(*Sessions).touch", true},
+		{"example.com/x/repro", "example.com/x/repro.init.0.program.func1", "program", true},
+		{"main", "main.main.(*Sessions).touch.func1", "main", false},
+		{"main", "main.(*Cache).refresh.func1", "refresh", false},
+		{"main", "main.writer", "reader", false},
+	} {
+		if got := namesDecl(tc.pkg, tc.name, tc.decl); got != tc.want {
+			t.Errorf("namesDecl(%q, %q) = %v, want %v", tc.name, tc.decl, got, tc.want)
+		}
+	}
+}

@@ -38,6 +38,20 @@ func TestMainFindsTheWriter(t *testing.T) {
 	}
 }
 
+// TestMainInlinedLiteral reads a crash in the literal of a function the
+// compiler inlined into its caller: the runtime names the literal after
+// both ("main.main.(*Sessions).touch.func1"). Seen on a loaded machine in
+// the afterfunc scenario, where touch is inlined into main.
+func TestMainInlinedLiteral(t *testing.T) {
+	stdout, stderr, code := runMain(t, "", "-C", "testdata/scenarios", "-log", "../logs/afterfunc-inlined.txt", "./afterfunc")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\n%s%s", code, stdout, stderr)
+	}
+	if !strings.HasPrefix(stdout, "afterfunc/main.go:24:9: goroutine 3437 crashed here with \"concurrent map writes\": write to s.seen in a func literal in (*Sessions).touch") {
+		t.Errorf("output:\n%s", stdout)
+	}
+}
+
 func TestMainStdinAndJSON(t *testing.T) {
 	log, err := os.ReadFile("testdata/logs/getter-all.txt")
 	if err != nil {

@@ -89,7 +89,7 @@ func (an *analysis) resolve(c *crashlog.Crash, kind ops.Kind) (*site, error) {
 	if f0.file == "" {
 		return nil, fmt.Errorf("the crash comes from %s at %s:%d, which is not in the packages given (a crash from another program, or a package missing from the list?)", f0.Func, f0.File, f0.Line)
 	}
-	if f0.fn == nil || topName(f0.Pkg, f0.Func) != topName("p", "p."+declName(outermost(f0.fn))) {
+	if f0.fn == nil || !namesDecl(f0.Pkg, f0.Func, declName(outermost(f0.fn))) {
 		return nil, fmt.Errorf("%s:%d is not in %s in the source (%s): the source has changed since the binary was built",
 			p.rel(f0.file), f0.Line, topName(f0.Pkg, f0.Func), p.sourceLine(f0.file, f0.Line))
 	}
