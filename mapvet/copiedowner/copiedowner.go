@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/check"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -24,28 +25,16 @@ var Info = diag.Info{Name: "copiedowner", Severity: diag.Crash}
 var Analyzer = New(engine.Analyzer)
 
 // New returns the check over the given engine analyzer.
-func New(eng *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     Info.Name,
-		Doc:      diag.Doc(doc, Info.Name),
-		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#copiedowner",
-		Requires: []*analysis.Analyzer{eng},
-		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, pass.ResultOf[eng].(*engine.Engine))
-		},
-	}
-}
+func New(eng *analysis.Analyzer) *analysis.Analyzer { return spec.New(eng) }
 
-func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
-	defer eng.Done()
-	c := diag.NewChecker(pass, Info.Name)
-	return nil, c.Run(func() {
-		for _, fn := range eng.Funcs() {
-			c.At(fn.Pos())
-			checkDerive(c, eng, fn)
-			checkValueReceiver(c, eng, fn)
-		}
-	})
+var spec = check.Check{Info: Info, Doc: doc, Run: run}
+
+func run(c *diag.Checker, eng *engine.Engine) {
+	for _, fn := range eng.Funcs() {
+		c.At(fn.Pos())
+		checkDerive(c, eng, fn)
+		checkValueReceiver(c, eng, fn)
+	}
 }
 
 // checkDerive reports stores of one value's guarded map field into a new

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"go/token"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/check"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -22,31 +23,19 @@ var Info = diag.Info{Name: "deferaccess", Severity: diag.Crash}
 var Analyzer = New(engine.Analyzer)
 
 // New returns the check over the given engine analyzer.
-func New(eng *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     Info.Name,
-		Doc:      diag.Doc(doc, Info.Name),
-		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#deferaccess",
-		Requires: []*analysis.Analyzer{eng},
-		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, pass.ResultOf[eng].(*engine.Engine))
-		},
-	}
-}
+func New(eng *analysis.Analyzer) *analysis.Analyzer { return spec.New(eng) }
 
-func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
-	defer eng.Done()
-	c := diag.NewChecker(pass, Info.Name)
-	return nil, c.Run(func() {
-		for _, fn := range eng.Funcs() {
-			c.At(fn.Pos())
-			r := eng.Result(fn)
-			for _, d := range r.Defers {
-				c.At(d.Pos)
-				checkDefer(c, eng, r, d)
-			}
+var spec = check.Check{Info: Info, Doc: doc, Run: run}
+
+func run(c *diag.Checker, eng *engine.Engine) {
+	for _, fn := range eng.Funcs() {
+		c.At(fn.Pos())
+		r := eng.Result(fn)
+		for _, d := range r.Defers {
+			c.At(d.Pos)
+			checkDefer(c, eng, r, d)
 		}
-	})
+	}
 }
 
 // checkDefer reports each map d accesses at most once: first a goroutine of

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"strings"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/check"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -25,30 +26,18 @@ var Info = diag.Info{Name: "guardedby", Severity: diag.Crash}
 var Analyzer = New(engine.Analyzer)
 
 // New returns the check over the given engine analyzer.
-func New(eng *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     Info.Name,
-		Doc:      diag.Doc(doc, Info.Name),
-		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#guardedby",
-		Requires: []*analysis.Analyzer{eng},
-		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, pass.ResultOf[eng].(*engine.Engine))
-		},
-	}
-}
+func New(eng *analysis.Analyzer) *analysis.Analyzer { return spec.New(eng) }
 
-func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
-	defer eng.Done()
-	c := diag.NewChecker(pass, Info.Name)
-	return nil, c.Run(func() {
-		for _, fn := range eng.Funcs() {
-			if eng.InTestFile(fn) || isInit(fn) {
-				continue
-			}
-			c.At(fn.Pos())
-			checkFunc(c, eng, fn)
+var spec = check.Check{Info: Info, Doc: doc, Run: run}
+
+func run(c *diag.Checker, eng *engine.Engine) {
+	for _, fn := range eng.Funcs() {
+		if eng.InTestFile(fn) || isInit(fn) {
+			continue
 		}
-	})
+		c.At(fn.Pos())
+		checkFunc(c, eng, fn)
+	}
 }
 
 // checkFunc reports fn's accesses (and its callees') that do not hold their

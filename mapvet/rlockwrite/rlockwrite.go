@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/check"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -26,28 +27,16 @@ var Info = diag.Info{Name: "rlockwrite", Severity: diag.Crash}
 var Analyzer = New(engine.Analyzer)
 
 // New returns the check over the given engine analyzer.
-func New(eng *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     Info.Name,
-		Doc:      diag.Doc(doc, Info.Name),
-		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#rlockwrite",
-		Requires: []*analysis.Analyzer{eng, inspect.Analyzer},
-		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, pass.ResultOf[eng].(*engine.Engine))
-		},
-	}
-}
+func New(eng *analysis.Analyzer) *analysis.Analyzer { return spec.New(eng) }
 
-func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
-	defer eng.Done()
-	c := diag.NewChecker(pass, Info.Name)
-	return nil, c.Run(func() {
-		calls := callIndex(pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
-		for _, fn := range eng.Funcs() {
-			c.At(fn.Pos())
-			checkFunc(c, eng, eng.Result(fn), calls)
-		}
-	})
+var spec = check.Check{Info: Info, Doc: doc, Requires: []*analysis.Analyzer{inspect.Analyzer}, Run: run}
+
+func run(c *diag.Checker, eng *engine.Engine) {
+	calls := callIndex(c.Pass.ResultOf[inspect.Analyzer].(*inspector.Inspector))
+	for _, fn := range eng.Funcs() {
+		c.At(fn.Pos())
+		checkFunc(c, eng, eng.Result(fn), calls)
+	}
 }
 
 func checkFunc(c *diag.Checker, eng *engine.Engine, r *engine.Result, calls map[token.Pos]*ast.CallExpr) {

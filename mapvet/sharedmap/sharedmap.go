@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 
+	"github.com/mapsafe/mapsafe/mapvet/internal/check"
 	"github.com/mapsafe/mapsafe/mapvet/internal/diag"
 	"github.com/mapsafe/mapsafe/mapvet/internal/engine"
 	"github.com/mapsafe/mapsafe/mapvet/internal/ops"
@@ -23,40 +24,27 @@ var Info = diag.Info{Name: "sharedmap", Severity: diag.Crash}
 var Analyzer = New(engine.Analyzer)
 
 // New returns the check over the given engine analyzer.
-func New(eng *analysis.Analyzer) *analysis.Analyzer {
-	return &analysis.Analyzer{
-		Name:     Info.Name,
-		Doc:      diag.Doc(doc, Info.Name),
-		URL:      "https://github.com/mapsafe/mapsafe/blob/main/docs/mapvet.md#sharedmap",
-		Requires: []*analysis.Analyzer{eng},
-		Run: func(pass *analysis.Pass) (any, error) {
-			return run(pass, pass.ResultOf[eng].(*engine.Engine))
-		},
-	}
-}
+func New(eng *analysis.Analyzer) *analysis.Analyzer { return spec.New(eng) }
+
+var spec = check.Check{Info: Info, Doc: doc, Suffix: remedy, Run: run}
 
 // remedy ends every message: what a team reaches for once a map is shared.
 const remedy = "; guard it with a mutex, or use a concurrent map from github.com/mapsafe/mapsafe/cmap"
 
-func run(pass *analysis.Pass, eng *engine.Engine) (any, error) {
-	defer eng.Done()
-	c := diag.NewChecker(pass, Info.Name)
-	c.Suffix = remedy
-	return nil, c.Run(func() {
-		for _, fn := range eng.Funcs() {
-			checkEntry(c, eng, eng.Result(fn))
+func run(c *diag.Checker, eng *engine.Engine) {
+	for _, fn := range eng.Funcs() {
+		checkEntry(c, eng, eng.Result(fn))
+	}
+	checkMutexTypes(c, eng) // after the entry methods: one finding a position
+	for _, fn := range eng.Funcs() {
+		c.At(fn.Pos())
+		r := eng.Result(fn)
+		if len(r.Goroutines) == 0 {
+			continue
 		}
-		checkMutexTypes(c, eng) // after the entry methods: one finding a position
-		for _, fn := range eng.Funcs() {
-			c.At(fn.Pos())
-			r := eng.Result(fn)
-			if len(r.Goroutines) == 0 {
-				continue
-			}
-			checkStarter(c, eng, r)
-			checkGoroutines(c, r)
-		}
-	})
+		checkStarter(c, eng, r)
+		checkGoroutines(c, r)
+	}
 }
 
 type pairKey struct {
