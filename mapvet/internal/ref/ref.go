@@ -306,21 +306,12 @@ func (r Ref) On(base Ref) []Ref { return simplify(base.Append(r.Path), 0) }
 // unknown). A Ref with another root is returned unchanged. The result is
 // empty when the root cannot be replaced.
 func Subst(r Ref, params, frees [][]Ref) []Ref {
-	var base [][]Ref
-	switch r.Kind {
-	case Param:
-		base = params
-	case FreeVar:
-		base = frees
-	default:
+	if r.Kind != Param && r.Kind != FreeVar {
 		return []Ref{r}
 	}
-	if r.Index >= len(base) {
-		return nil
-	}
-	out := make([]Ref, 0, len(base[r.Index]))
-	for _, b := range base[r.Index] {
-		for _, s := range simplify(b.Append(r.Path), 0) {
+	var out []Ref // nil when the root cannot be replaced
+	for _, b := range Bases(r, params, frees) {
+		for _, s := range r.On(b) {
 			if !contains(out, s) {
 				out = append(out, s)
 			}
