@@ -224,36 +224,23 @@ func (r *Results) Markdown(run Run) []byte {
 	}
 	p("\n")
 
-	var hits []Finding
+	list := func(title, intro string, fs []Finding) {
+		if len(fs) == 0 {
+			return
+		}
+		p("## %s\n\n%s", title, intro)
+		for _, f := range fs {
+			p("- `%s`: %s\n", f.Key(), f.Message)
+		}
+		p("\n")
+	}
+	var hits, off []Finding
 	for _, cr := range r.Cases {
 		hits = append(hits, cr.Hits...)
-	}
-	if len(hits) > 0 {
-		p("## Findings on labeled lines\n\n")
-		p("The findings that count a case as found, for a reader to check that each names the case's race.\n\n")
-		for _, f := range hits {
-			p("- `%s`: %s\n", f.Key(), f.Message)
-		}
-		p("\n")
-	}
-	if fps := r.FalsePositives(); len(fps) > 0 {
-		p("## False positives\n\n")
-		for _, f := range fps {
-			p("- `%s`: %s\n", f.Key(), f.Message)
-		}
-		p("\n")
-	}
-	var off []Finding
-	for _, cr := range r.Cases {
 		off = append(off, cr.OffLabel...)
 	}
-	if len(off) > 0 {
-		p("## Findings in cases off the labeled lines\n\n")
-		p("Not counted either way; each needs a reader's verdict.\n\n")
-		for _, f := range off {
-			p("- `%s`: %s\n", f.Key(), f.Message)
-		}
-		p("\n")
-	}
+	list("Findings on labeled lines", "The findings that count a case as found, for a reader to check that each names the case's race.\n\n", hits)
+	list("False positives", "", r.FalsePositives())
+	list("Findings in cases off the labeled lines", "Not counted either way; each needs a reader's verdict.\n\n", off)
 	return b.Bytes()
 }
